@@ -1,0 +1,49 @@
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from assessment.models import Role
+
+# (url name, label) per role; the first entry is the role's home.
+_NAVIGATION = {
+    Role.OPERATOR: [
+        ("operator_home", _("My submissions")),
+        ("organisation_detail", _("My organisation")),
+        ("benchmark", _("Peer benchmark")),
+    ],
+    Role.REVIEWER: [
+        ("review_queue", _("Review queue")),
+        ("notifications", _("Notifications")),
+    ],
+    Role.REGULATOR: [
+        ("dashboard_national", _("Dashboards")),
+        ("report_batches", _("Report batches")),
+    ],
+    Role.ADMIN: [
+        ("dashboard_national", _("Dashboards")),
+        ("review_queue", _("Review queue")),
+        ("admin:index", _("Administration")),
+    ],
+}
+_PUBLIC = [
+    ("rubric_list", _("Rubric")),
+    ("public_register", _("Certified platforms")),
+    ("verify_report", _("Verify a report")),
+]
+
+
+def _links(entries):
+    links = []
+    for name, label in entries:
+        try:
+            links.append({"url": reverse(name), "label": label, "name": name})
+        except NoReverseMatch:
+            continue
+    return links
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    role_entries = []
+    if user is not None and user.is_authenticated:
+        role_entries = _NAVIGATION.get(Role.ADMIN if user.is_admin else user.role, [])
+    return {"nav_links": _links(role_entries), "public_links": _links(_PUBLIC)}

@@ -1,0 +1,39 @@
+from assessment.models.cycles import AssessmentCycle
+from assessment.models.organisations import Organisation, Platform
+from assessment.models.people import Role, User
+from assessment.models.places import Industry, Region, RegionLevel
+from assessment.models.reviews import Certification, ConflictDeclaration, Notification
+from assessment.models.submissions import (
+    Answer,
+    DimensionScore,
+    Evidence,
+    EventKind,
+    ReviewDecision,
+    ScoreSummary,
+    Submission,
+    SubmissionEvent,
+    SubmissionState,
+)
+
+__all__ = [
+    "Answer",
+    "AssessmentCycle",
+    "Certification",
+    "ConflictDeclaration",
+    "DimensionScore",
+    "EventKind",
+    "Evidence",
+    "Industry",
+    "Notification",
+    "Organisation",
+    "Platform",
+    "Region",
+    "RegionLevel",
+    "ReviewDecision",
+    "Role",
+    "ScoreSummary",
+    "Submission",
+    "SubmissionEvent",
+    "SubmissionState",
+    "User",
+]

@@ -1,0 +1,304 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from questionnaires.choices import PlatformKind, Result, Tier
+
+
+class SubmissionState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    IN_REVIEW = "in_review", _("In review")
+    REVISION_REQUESTED = "revision_requested", _("Revision requested")
+    RESUBMITTED = "resubmitted", _("Resubmitted")
+    CERTIFIED = "certified", _("Certified")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Submission(models.Model):
+    """One platform's questionnaire in one cycle, scored under the cycle's rubric version."""
+
+    platform = models.ForeignKey(
+        "assessment.Platform",
+        verbose_name=_("platform"),
+        on_delete=models.PROTECT,
+        related_name="submissions",
+    )
+    cycle = models.ForeignKey(
+        "assessment.AssessmentCycle",
+        verbose_name=_("cycle"),
+        on_delete=models.PROTECT,
+        related_name="submissions",
+    )
+    rubric_version = models.ForeignKey(
+        "questionnaires.RubricVersion",
+        verbose_name=_("rubric version"),
+        on_delete=models.PROTECT,
+        related_name="submissions",
+    )
+    # The kind the platform is assessed as, frozen when the draft starts.
+    platform_kind = models.CharField(_("platform kind"), max_length=14, choices=PlatformKind.choices)
+    state = models.CharField(
+        _("state"),
+        max_length=20,
+        choices=SubmissionState.choices,
+        default=SubmissionState.DRAFT,
+        db_index=True,
+    )
+    assigned_reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned reviewer"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_submissions",
+    )
+    # The tier the answers reached when the operator submitted (what the operator claims).
+    claimed_result = models.CharField(
+        _("claimed result"), max_length=10, choices=Result.choices, blank=True
+    )
+    review_round = models.PositiveSmallIntegerField(_("review round"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["platform", "cycle"], name="one_submission_per_platform_and_cycle"
+            )
+        ]
+        indexes = [models.Index(fields=["cycle", "state"])]
+
+    def __str__(self):
+        return f"{self.platform} · {self.cycle}"
+
+
+class Answer(models.Model):
+    """The answer to one question (an indicator code like D1.2, or a precondition code like P1)."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="answers")
+    question_code = models.CharField(_("question code"), max_length=20)
+    value = models.JSONField(_("value"), null=True)
+    # Optimistic concurrency: a save must name the version it was based on.
+    version = models.PositiveIntegerField(_("version"), default=1)
+    # Set when a reviewer's revision request reopens this question.
+    reopened = models.BooleanField(_("reopened for revision"), default=False)
+    # Copied from the previous cycle and not yet confirmed by the operator.
+    needs_reconfirmation = models.BooleanField(_("needs re-confirmation"), default=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "question_code"], name="one_answer_per_question"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.question_code} = {self.value!r}"
+
+
+def evidence_upload_path(evidence, filename):
+    # The stored name is random; the original name is kept in the row for downloads.
+    return f"evidence/{evidence.submission_id}/{evidence.sha256[:2]}/{evidence.sha256}"
+
+
+class Evidence(models.Model):
+    """A file or link attached to an indicator. Replaced items stay, for the audit trail."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="evidence")
+    question_code = models.CharField(_("question code"), max_length=20)
+    file = models.FileField(_("file"), upload_to=evidence_upload_path, blank=True)
+    original_name = models.CharField(_("file name"), max_length=255, blank=True)
+    content_type = models.CharField(_("content type"), max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(_("size in bytes"), default=0)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    url = models.URLField(_("link"), max_length=500, blank=True)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    replaces = models.OneToOneField(
+        "self",
+        verbose_name=_("replaces"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
+    )
+    is_current = models.BooleanField(_("current"), default=True)
+    needs_reconfirmation = models.BooleanField(_("needs re-confirmation"), default=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        ordering = ["question_code", "uploaded_at"]
+        indexes = [models.Index(fields=["submission", "question_code", "is_current"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(file="") | ~models.Q(url=""), name="evidence_is_file_or_link"
+            )
+        ]
+
+    def __str__(self):
+        return self.original_name or self.url
+
+    @property
+    def is_link(self) -> bool:
+        return bool(self.url) and not self.file
+
+
+class ReviewDecisionKind(models.TextChoices):
+    VERIFIED = "verified", _("Verified")
+    REJECTED = "rejected", _("Rejected")
+    CORRECTED = "corrected", _("Corrected value")
+
+
+class ReviewDecision(models.Model):
+    """A reviewer's decision on one indicator's answer and evidence, in one review round."""
+
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="review_decisions"
+    )
+    question_code = models.CharField(_("question code"), max_length=20)
+    decision = models.CharField(_("decision"), max_length=10, choices=ReviewDecisionKind.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    corrected_value = models.JSONField(_("corrected value"), null=True, blank=True)
+    review_round = models.PositiveSmallIntegerField(_("review round"))
+    # False once superseded by a later decision or by the operator changing the answer/evidence.
+    is_current = models.BooleanField(_("current"), default=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("decided at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("review decision")
+        verbose_name_plural = _("review decisions")
+        ordering = ["created_at"]
+        indexes = [models.Index(fields=["submission", "is_current"])]
+
+
+class EventKind(models.TextChoices):
+    STATE_CHANGED = "state_changed", _("State changed")
+    ANSWER_CHANGED = "answer_changed", _("Answer changed")
+    EVIDENCE_ADDED = "evidence_added", _("Evidence added")
+    EVIDENCE_REPLACED = "evidence_replaced", _("Evidence replaced")
+    EVIDENCE_REMOVED = "evidence_removed", _("Evidence removed")
+    EVIDENCE_ACCESSED = "evidence_accessed", _("Evidence opened by a reviewer")
+    ASSIGNED = "assigned", _("Reviewer assigned")
+    DECISION = "decision", _("Review decision")
+    REVISION_REQUESTED = "revision_requested", _("Revision requested")
+    CERTIFICATION_PROPOSED = "certification_proposed", _("Certification proposed")
+    SIGNED_OFF = "signed_off", _("Signed off")
+    CERTIFIED = "certified", _("Certified")
+    REVOKED = "revoked", _("Certification revoked")
+    COPIED = "copied", _("Copied from the previous cycle")
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("Events are append-only; they cannot be updated.")
+
+    def delete(self):
+        raise PermissionError("Events are append-only; they cannot be deleted.")
+
+
+class SubmissionEvent(models.Model):
+    """An append-only audit record: who did what to a submission, when, from what to what."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(_("kind"), max_length=30, choices=EventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    from_state = models.CharField(_("from"), max_length=20, blank=True)
+    to_state = models.CharField(_("to"), max_length=20, blank=True)
+    question_code = models.CharField(_("question code"), max_length=20, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    # Before/after values and other detail, for the audit trail.
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("submission event")
+        verbose_name_plural = _("submission events")
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.kind}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("Events are append-only; they cannot be updated.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Events are append-only; they cannot be deleted.")
+
+
+class ScoreSummary(models.Model):
+    """A submission's current score, stored whenever it changes so dashboards aggregate in SQL."""
+
+    submission = models.OneToOneField(
+        Submission, on_delete=models.CASCADE, related_name="score_summary"
+    )
+    result = models.CharField(_("result"), max_length=10, choices=Result.choices)
+    progress_index = models.DecimalField(_("progress index"), max_digits=3, decimal_places=2)
+    score_basic = models.DecimalField(max_digits=5, decimal_places=4)
+    score_growth = models.DecimalField(max_digits=5, decimal_places=4)
+    score_leading = models.DecimalField(max_digits=5, decimal_places=4)
+    score_ecosystem = models.DecimalField(max_digits=5, decimal_places=4)
+    # The lowest tier not yet achieved (the one the next-tier plan aims at); blank at the top.
+    tier_in_reach = models.CharField(max_length=10, choices=Tier.choices, blank=True)
+    # Metric inputs taken from verified answers (see assessment.metrics).
+    connected_devices = models.BigIntegerField(null=True, blank=True)
+    enterprises_served = models.BigIntegerField(null=True, blank=True)
+    # The engine's full output (ScoreResult.to_dict()), for explanations without rescoring.
+    breakdown = models.JSONField()
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("score summary")
+        verbose_name_plural = _("score summaries")
+        indexes = [models.Index(fields=["result"])]
+
+
+class DimensionScore(models.Model):
+    """A dimension's mean at the submission's tier in reach (for heatmaps and peer benchmarks)."""
+
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="dimension_scores"
+    )
+    dimension_code = models.CharField(max_length=10)
+    mean = models.DecimalField(max_digits=5, decimal_places=4)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "dimension_code"], name="one_score_per_dimension"
+            )
+        ]
