@@ -1,0 +1,442 @@
+"""A realistic, reproducible demo data set (manage.py seed_demo).
+
+Everything is drawn from one seeded random generator, inserted in bulk, so 10,000 platforms
+take seconds, and the same seed always gives the same data.
+"""
+
+import random
+from dataclasses import dataclass
+from datetime import date
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+
+from assessment.models import (
+    AssessmentCycle,
+    Industry,
+    Organisation,
+    Platform,
+    Region,
+    RegionLevel,
+    Role,
+    User,
+)
+from assessment.validators import CREDIT_CODE_CHARSET, credit_code_check_character
+from questionnaires.choices import PlatformKind
+
+DEMO_PASSWORD = "demo-pass-2026"
+
+# Relative weight of each province in the platform population (industrial base), by code prefix.
+PROVINCE_WEIGHTS = {
+    "44": 14, "32": 13, "33": 12, "37": 9, "31": 7, "11": 7, "34": 5, "35": 5, "42": 5, "43": 4,
+    "41": 5, "51": 5, "50": 4, "13": 4, "12": 3, "21": 3, "61": 3, "36": 3, "14": 2, "22": 2,
+    "23": 2, "45": 2, "52": 2, "53": 2, "15": 1, "46": 1, "62": 1, "63": 1, "64": 1, "65": 1,
+    "54": 1,
+}
+# Industrial enterprises per province (thousands), the penetration target's denominator.
+INDUSTRIAL_ENTERPRISES_THOUSANDS = {
+    "44": 620, "32": 540, "33": 500, "37": 330, "31": 120, "11": 60, "34": 200, "35": 210,
+    "42": 170, "43": 190, "41": 230, "51": 160, "50": 80, "13": 170, "12": 60, "21": 90,
+    "61": 80, "36": 130, "14": 50, "22": 30, "23": 30, "45": 70, "52": 40, "53": 45, "15": 25,
+    "46": 8, "62": 20, "63": 6, "64": 10, "65": 25, "54": 3,
+}
+_TRADE_NAMES = [
+    "智联", "云端", "精工", "数造", "工业云", "海创", "卡奥斯", "根云", "汉云", "智造", "星火",
+    "蓝海", "鼎新", "瑞泰", "华智", "天工", "博联", "恒通", "格致", "启明", "中汇", "信控",
+    "易链", "宏图", "匠心", "远景", "长风", "众擎", "睿达", "新锐",
+]
+_SUFFIXES = ["科技有限公司", "工业互联网有限公司", "信息技术股份有限公司", "智能科技有限公司"]
+_PLATFORM_PATTERNS = [
+    "{trade}工业互联网平台", "{trade}云平台", "{trade}智造平台", "{trade}{industry}产业链协同平台",
+    "{trade}设备云", "{trade}数字工厂平台",
+]
+_INDUSTRY_WORDS = ["装备", "纺织", "化工", "电子", "汽车", "钢铁", "家电", "食品", "建材", "医药"]
+# Manufacturing dominates; a few platforms serve mining, energy, construction or logistics too.
+_INDUSTRY_CHOICES = ["C"] * 8 + ["B", "D", "E", "G", "I"]
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    email: str
+    role: str
+    region_codes: tuple[str, ...] = ()
+    is_national: bool = False
+    is_lead_reviewer: bool = False
+    full_name: str = ""
+
+
+DEMO_ACCOUNTS = [
+    DemoAccount("admin@demo.cn", Role.ADMIN, is_national=True, full_name="系统管理员"),
+    DemoAccount("regulator.national@demo.cn", Role.REGULATOR, is_national=True, full_name="部级监管员"),
+    DemoAccount("reviewer.national@demo.cn", Role.REVIEWER, is_national=True, is_lead_reviewer=True,
+                full_name="部级评审专家"),
+    DemoAccount("regulator.gd@demo.cn", Role.REGULATOR, ("440000",), full_name="广东省工信厅"),
+    DemoAccount("reviewer.gd@demo.cn", Role.REVIEWER, ("440000",), is_lead_reviewer=True,
+                full_name="广东评审组长"),
+    DemoAccount("reviewer2.gd@demo.cn", Role.REVIEWER, ("440000",), full_name="广东评审员"),
+    DemoAccount("reviewer.sz@demo.cn", Role.REVIEWER, ("440300",), full_name="深圳评审员"),
+    DemoAccount("regulator.js@demo.cn", Role.REGULATOR, ("320000",), full_name="江苏省工信厅"),
+    DemoAccount("reviewer.js@demo.cn", Role.REVIEWER, ("320000",), is_lead_reviewer=True,
+                full_name="江苏评审组长"),
+    DemoAccount("regulator.zj@demo.cn", Role.REGULATOR, ("330000",), full_name="浙江省经信厅"),
+    DemoAccount("reviewer.zj@demo.cn", Role.REVIEWER, ("330000",), is_lead_reviewer=True,
+                full_name="浙江评审组长"),
+    DemoAccount("reviewer.sd@demo.cn", Role.REVIEWER, ("370000",), full_name="山东评审员"),
+]
+# The demo operator's organisation is the first one generated, placed in Shenzhen.
+DEMO_OPERATOR_EMAIL = "operator@demo.cn"
+
+
+def random_credit_code(rng: random.Random, region_code: str) -> str:
+    body = "".join(rng.choice(CREDIT_CODE_CHARSET[:10] + "ABCDEFGHJK") for _ in range(9))
+    first_17 = f"91{region_code}{body}"
+    return first_17 + credit_code_check_character(first_17)
+
+
+def _pick_city(rng: random.Random, provinces, cities_by_province) -> Region:
+    province = rng.choices(provinces, weights=[PROVINCE_WEIGHTS[p.code[:2]] for p in provinces])[0]
+    return rng.choice(cities_by_province[province.code])
+
+
+@transaction.atomic
+def seed_people_and_platforms(*, platforms: int, seed: int) -> dict:
+    """Organisations, platforms, operators, officials and demo accounts. Returns counts."""
+    rng = random.Random(seed)
+    password_hash = make_password(DEMO_PASSWORD)
+    provinces = list(Region.objects.filter(level=RegionLevel.PROVINCE).order_by("code"))
+    cities_by_province: dict[str, list[Region]] = {p.code: [] for p in provinces}
+    for city in Region.objects.filter(level=RegionLevel.CITY).order_by("code"):
+        cities_by_province[city.parent_id].append(city)
+
+    for province in provinces:
+        province.industrial_enterprises = INDUSTRIAL_ENTERPRISES_THOUSANDS[province.code[:2]] * 1000
+    Region.objects.bulk_update(provinces, ["industrial_enterprises"])
+
+    shenzhen = Region.objects.get(code="440300")
+    organisations: list[Organisation] = []
+    used_codes: set[str] = set()
+    organisation_count = max(1, round(platforms * 0.8))
+    for number in range(organisation_count):
+        city = shenzhen if number == 0 else _pick_city(rng, provinces, cities_by_province)
+        code = random_credit_code(rng, city.code)
+        while code in used_codes:
+            code = random_credit_code(rng, city.code)
+        used_codes.add(code)
+        trade = rng.choice(_TRADE_NAMES)
+        city_name = city.name_zh_hans.removesuffix("市")
+        organisations.append(
+            Organisation(
+                credit_code=code,
+                name=f"{city_name}{trade}{rng.choice(_SUFFIXES)}（{number + 1:05d}）",
+                region=city,
+            )
+        )
+    Organisation.objects.bulk_create(organisations, batch_size=2000)
+    organisations = list(Organisation.objects.order_by("id"))
+
+    kinds = [PlatformKind.INDUSTRY, PlatformKind.SPECIALIZED, PlatformKind.COLLABORATIVE]
+    platform_rows: list[Platform] = []
+    names_per_org: dict[int, set[str]] = {}
+    for number in range(platforms):
+        # Every organisation gets one platform; the rest go to randomly chosen ones.
+        organisation = organisations[number] if number < len(organisations) else rng.choice(organisations)
+        trade = organisation.name[len(organisation.region.name_zh_hans.removesuffix("市")):][:2]
+        name = rng.choice(_PLATFORM_PATTERNS).format(trade=trade, industry=rng.choice(_INDUSTRY_WORDS))
+        taken = names_per_org.setdefault(organisation.id, set())
+        while name in taken:
+            name = f"{name}{len(taken) + 1}"
+        taken.add(name)
+        platform_rows.append(
+            Platform(
+                organisation=organisation,
+                name=name,
+                kind=rng.choices(kinds, weights=[5, 3, 2])[0],
+                region=organisation.region,
+                website=f"https://p{number + 1}.platform.demo.cn",
+                launched_year=rng.randint(2015, 2024),
+            )
+        )
+    Platform.objects.bulk_create(platform_rows, batch_size=2000)
+    through = Platform.industries.through
+    industry_codes = set(Industry.objects.values_list("code", flat=True))
+    links = []
+    for platform_id in Platform.objects.order_by("id").values_list("id", flat=True):
+        for code in sorted({rng.choice(_INDUSTRY_CHOICES) for _ in range(rng.randint(1, 2))}):
+            if code in industry_codes:
+                links.append(through(platform_id=platform_id, industry_id=code))
+    through.objects.bulk_create(links, batch_size=5000)
+
+    users = [
+        User(
+            email=DEMO_OPERATOR_EMAIL,
+            full_name="平台运营专员",
+            role=Role.OPERATOR,
+            organisation=organisations[0],
+            password=password_hash,
+        )
+    ]
+    for number, organisation in enumerate(organisations, start=1):
+        users.append(
+            User(
+                email=f"op{number}@org{organisation.id}.demo.cn",
+                full_name=f"运营人员{number}",
+                role=Role.OPERATOR,
+                organisation=organisation,
+                password=password_hash,
+            )
+        )
+    for account in DEMO_ACCOUNTS:
+        users.append(
+            User(
+                email=account.email,
+                full_name=account.full_name,
+                role=account.role,
+                is_national=account.is_national,
+                is_lead_reviewer=account.is_lead_reviewer,
+                is_staff=account.role == Role.ADMIN,
+                is_superuser=account.role == Role.ADMIN,
+                password=password_hash,
+            )
+        )
+    User.objects.bulk_create(users, batch_size=2000)
+    by_email = {user.email: user for user in User.objects.filter(email__in=[a.email for a in DEMO_ACCOUNTS])}
+    region_links = [
+        User.regions.through(user_id=by_email[account.email].id, region_id=code)
+        for account in DEMO_ACCOUNTS
+        for code in account.region_codes
+    ]
+    User.regions.through.objects.bulk_create(region_links)
+    return {
+        "organisations": len(organisations),
+        "platforms": len(platform_rows),
+        "users": len(users),
+    }
+
+
+def seed_cycles(rubric_version) -> list[AssessmentCycle]:
+    """The closed 2026 cycle and the open 2027 one, both on the given rubric version."""
+    previous, _ = AssessmentCycle.objects.get_or_create(
+        code="2026",
+        defaults={
+            "title_zh_hans": "2026年度工业互联网平台评估",
+            "title_en": "2026 annual assessment of industrial internet platforms",
+            "opens_on": date(2026, 3, 1),
+            "closes_on": date(2026, 9, 30),
+            "rubric_version": rubric_version,
+        },
+    )
+    current, _ = AssessmentCycle.objects.get_or_create(
+        code="2027",
+        defaults={
+            "title_zh_hans": "2027年度工业互联网平台评估",
+            "title_en": "2027 annual assessment of industrial internet platforms",
+            "opens_on": date(2026, 11, 1),
+            "closes_on": date(2027, 6, 30),
+            "rubric_version": rubric_version,
+        },
+    )
+    return [previous, current]
+
+
+# --- Submissions, reviews and certifications -----------------------------------------------------
+
+_TIER_INDEX = {"basic": 1, "growth": 2, "leading": 3, "ecosystem": 4}
+
+
+def _demo_answer(rng: random.Random, indicator, kind: str, level: int):
+    """An answer typical of a platform whose maturity reaches tier `level` (0…4)."""
+    criteria = sorted(indicator.criteria, key=lambda criterion: _TIER_INDEX[criterion.tier])
+    kind_type = indicator.type
+    if kind_type in ("numeric", "percentage"):
+        reached = [c for c in criteria if _TIER_INDEX[c.tier] <= level]
+        if reached:
+            value = float(reached[-1].target_for(kind)) * rng.uniform(1.0, 1.6)
+        else:
+            value = float(criteria[0].target_for(kind)) * rng.uniform(0.3, 0.95)
+        if kind_type == "percentage":
+            return round(min(value, 100.0), 1)
+        return int(value)
+    if kind_type == "boolean":
+        return level >= _TIER_INDEX[criteria[0].tier]
+    if kind_type == "ordinal":
+        return max(0, min(3, level - _TIER_INDEX[criteria[0].tier] + 2 + rng.choice((-1, 0, 0, 1))))
+    # choice: the options that count at tiers the platform reaches
+    useful = [
+        option
+        for option in indicator.options
+        if any(option.satisfaction_at(tier) > 0 for tier, index in _TIER_INDEX.items() if index <= level)
+    ]
+    if indicator.multiple:
+        return sorted(option.code for option in useful) or [indicator.options[0].code]
+    if not useful:
+        return indicator.options[0].code
+    target_tier = min(level, 4)
+    tier_name = next(tier for tier, index in _TIER_INDEX.items() if index == max(target_tier, 1))
+    return max(useful, key=lambda option: option.satisfaction_at(tier_name)).code
+
+
+def _maturity_level(rng: random.Random, maturity: float) -> int:
+    return max(0, min(4, round(maturity + rng.gauss(0, 0.45))))
+
+
+# Share of the current cycle's submissions in each state (the rest of the platforms have none).
+_CURRENT_STATES = [
+    ("draft", 40), ("submitted", 14), ("in_review", 14), ("revision_requested", 7),
+    ("resubmitted", 5), ("certified", 20),
+]
+
+
+@transaction.atomic
+def seed_submissions(*, cycles, seed: int) -> dict:
+    """Submissions for every cycle: certified results last cycle; every state this cycle."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from assessment.models import (
+        Answer,
+        Certification,
+        Evidence,
+        EventKind,
+        ReviewDecision,
+        Submission,
+        SubmissionEvent,
+    )
+    from assessment.models.reviews import CertificationStatus
+    from assessment.services.scoring import submissions_rescore
+    from questionnaires.selectors import rubric_of
+
+    rng = random.Random(seed + 1)
+    previous, current = cycles
+    rubric = rubric_of(current.rubric_version)
+    national_reviewer = User.objects.get(email="reviewer.national@demo.cn")
+    reviewers_by_province: dict[str, list[User]] = {}
+    for official in User.objects.filter(role=Role.REVIEWER, is_national=False).prefetch_related("regions"):
+        for region in official.regions.all():
+            reviewers_by_province.setdefault(region.province_code, []).append(official)
+    operators = dict(
+        User.objects.filter(role=Role.OPERATOR).order_by("-id").values_list("organisation_id", "id")
+    )
+    demo_operator = User.objects.get(email=DEMO_OPERATOR_EMAIL)
+    platforms = list(Platform.objects.select_related("organisation").order_by("id"))
+    now = timezone.now()
+
+    plans = []  # (platform, cycle, state, level)
+    for platform in platforms:
+        maturity = min(4.3, max(0.0, rng.betavariate(2.2, 3.0) * 4.6))
+        demo = platform.organisation_id == demo_operator.organisation_id
+        if demo or rng.random() < 0.7:
+            plans.append((platform, previous, "certified" if rng.random() < 0.85 or demo else "withdrawn", maturity))
+        if demo:
+            plans.append((platform, current, "draft", maturity + 0.4))
+        elif rng.random() < 0.65:
+            state = rng.choices([s for s, _ in _CURRENT_STATES], weights=[w for _, w in _CURRENT_STATES])[0]
+            plans.append((platform, current, state, maturity + 0.3))
+
+    submissions = [
+        Submission(
+            platform=platform,
+            cycle=cycle,
+            rubric_version_id=cycle.rubric_version_id,
+            platform_kind=platform.kind,
+            state=state,
+            created_by_id=operators[platform.organisation_id],
+            submitted_at=None if state == "draft" else now - timedelta(days=rng.randint(1, 60)),
+            review_round=0 if state in ("draft", "submitted") else 1,
+        )
+        for platform, cycle, state, _maturity in plans
+    ]
+    Submission.objects.bulk_create(submissions, batch_size=2000)
+    submissions = list(
+        Submission.objects.filter(cycle__in=cycles).select_related("platform", "rubric_version").order_by("id")
+    )
+    by_key = {(s.platform_id, s.cycle_id): s for s in submissions}
+
+    answers, evidence, decisions, events = [], [], [], []
+    certified: list[Submission] = []
+    for platform, cycle, state, maturity in plans:
+        submission = by_key[(platform.id, cycle.id)]
+        operator_id = submission.created_by_id
+        reviewed = state in ("in_review", "revision_requested", "resubmitted", "certified")
+        province = platform.region_id[:2] + "0000"
+        reviewer = (reviewers_by_province.get(province) or [national_reviewer])[0]
+        if reviewed:
+            submission.assigned_reviewer = reviewer
+        # A draft is partly answered; everything else is complete.
+        answered_share = rng.uniform(0.3, 0.9) if state == "draft" else 1.0
+        for precondition in rubric.preconditions:
+            answers.append(Answer(submission=submission, question_code=precondition.code,
+                                  value=rng.random() > 0.02, updated_by_id=operator_id))
+        for indicator in rubric.indicators:
+            if not indicator.applies_to(submission.platform_kind) or rng.random() > answered_share:
+                continue
+            value = _demo_answer(rng, indicator, submission.platform_kind, _maturity_level(rng, maturity))
+            answers.append(Answer(submission=submission, question_code=indicator.code, value=value,
+                                  updated_by_id=operator_id))
+            if indicator.evidence != "none" and rng.random() < (0.95 if state != "draft" else 0.6):
+                evidence.append(Evidence(
+                    submission=submission, question_code=indicator.code,
+                    url=f"https://evidence.demo.cn/{submission.pk}/{indicator.code}.pdf",
+                    description="证明材料", uploaded_by_id=operator_id,
+                ))
+                if state == "certified" or (state == "in_review" and rng.random() < 0.5) or state == "resubmitted":
+                    decisions.append(ReviewDecision(
+                        submission=submission, question_code=indicator.code, decision="verified",
+                        review_round=1, reviewer=reviewer,
+                    ))
+                elif state == "revision_requested" and rng.random() < 0.1:
+                    decisions.append(ReviewDecision(
+                        submission=submission, question_code=indicator.code, decision="rejected",
+                        reason="证明材料与填报数据不一致，请补充第三方检测报告。", review_round=1,
+                        reviewer=reviewer,
+                    ))
+        path = ["draft", "submitted", "in_review", "revision_requested", "resubmitted"]
+        if state == "certified":
+            path = ["draft", "submitted", "in_review", "certified"]
+        elif state == "withdrawn":
+            path = ["draft", "withdrawn"]
+        else:
+            path = path[: path.index(state) + 1]
+        for from_state, to_state in zip(path, path[1:], strict=False):
+            actor_id = reviewer.id if to_state in ("in_review", "revision_requested", "certified") else operator_id
+            events.append(SubmissionEvent(submission=submission, kind=EventKind.STATE_CHANGED,
+                                          actor_id=actor_id, from_state=from_state, to_state=to_state))
+        if state == "certified":
+            certified.append(submission)
+
+    Submission.objects.bulk_update(
+        [s for s in submissions if s.assigned_reviewer_id], ["assigned_reviewer"], batch_size=2000
+    )
+    Answer.objects.bulk_create(answers, batch_size=5000)
+    Evidence.objects.bulk_create(evidence, batch_size=5000)
+    ReviewDecision.objects.bulk_create(decisions, batch_size=5000)
+    SubmissionEvent.objects.bulk_create(events, batch_size=5000)
+
+    results = {}
+    for start in range(0, len(submissions), 1000):
+        results.update(submissions_rescore(submissions=submissions[start : start + 1000]))
+
+    certifications = []
+    for submission in certified:
+        result = results[submission.pk]
+        if result.result == "not_rated":
+            # Nothing to certify: the reviewer sent it back instead.
+            submission.state = "revision_requested"
+            continue
+        certified_at = now - timedelta(days=rng.randint(5, 200))
+        needs_sign_off = result.result in ("leading", "ecosystem")
+        certifications.append(Certification(
+            submission=submission, tier=result.result, status=CertificationStatus.CERTIFIED,
+            rubric_label=submission.rubric_version.label, snapshot=result.to_dict(),
+            proposed_by_id=submission.assigned_reviewer_id, proposed_at=certified_at,
+            signed_off_by=national_reviewer if needs_sign_off else None,
+            signed_off_at=certified_at if needs_sign_off else None,
+            certified_at=certified_at, valid_until=(certified_at + timedelta(days=3 * 365)).date(),
+        ))
+    Submission.objects.bulk_update(certified, ["state"], batch_size=2000)
+    Certification.objects.bulk_create(certifications, batch_size=2000)
+    return {
+        "submissions": len(submissions),
+        "answers": len(answers),
+        "certifications": len(certifications),
+    }
