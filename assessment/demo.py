@@ -28,27 +28,112 @@ DEMO_PASSWORD = "demo-pass-2026"
 
 # Relative weight of each province in the platform population (industrial base), by code prefix.
 PROVINCE_WEIGHTS = {
-    "44": 14, "32": 13, "33": 12, "37": 9, "31": 7, "11": 7, "34": 5, "35": 5, "42": 5, "43": 4,
-    "41": 5, "51": 5, "50": 4, "13": 4, "12": 3, "21": 3, "61": 3, "36": 3, "14": 2, "22": 2,
-    "23": 2, "45": 2, "52": 2, "53": 2, "15": 1, "46": 1, "62": 1, "63": 1, "64": 1, "65": 1,
+    "44": 14,
+    "32": 13,
+    "33": 12,
+    "37": 9,
+    "31": 7,
+    "11": 7,
+    "34": 5,
+    "35": 5,
+    "42": 5,
+    "43": 4,
+    "41": 5,
+    "51": 5,
+    "50": 4,
+    "13": 4,
+    "12": 3,
+    "21": 3,
+    "61": 3,
+    "36": 3,
+    "14": 2,
+    "22": 2,
+    "23": 2,
+    "45": 2,
+    "52": 2,
+    "53": 2,
+    "15": 1,
+    "46": 1,
+    "62": 1,
+    "63": 1,
+    "64": 1,
+    "65": 1,
     "54": 1,
 }
 # Industrial enterprises per province (thousands), the penetration target's denominator.
 INDUSTRIAL_ENTERPRISES_THOUSANDS = {
-    "44": 620, "32": 540, "33": 500, "37": 330, "31": 120, "11": 60, "34": 200, "35": 210,
-    "42": 170, "43": 190, "41": 230, "51": 160, "50": 80, "13": 170, "12": 60, "21": 90,
-    "61": 80, "36": 130, "14": 50, "22": 30, "23": 30, "45": 70, "52": 40, "53": 45, "15": 25,
-    "46": 8, "62": 20, "63": 6, "64": 10, "65": 25, "54": 3,
+    "44": 620,
+    "32": 540,
+    "33": 500,
+    "37": 330,
+    "31": 120,
+    "11": 60,
+    "34": 200,
+    "35": 210,
+    "42": 170,
+    "43": 190,
+    "41": 230,
+    "51": 160,
+    "50": 80,
+    "13": 170,
+    "12": 60,
+    "21": 90,
+    "61": 80,
+    "36": 130,
+    "14": 50,
+    "22": 30,
+    "23": 30,
+    "45": 70,
+    "52": 40,
+    "53": 45,
+    "15": 25,
+    "46": 8,
+    "62": 20,
+    "63": 6,
+    "64": 10,
+    "65": 25,
+    "54": 3,
 }
 _TRADE_NAMES = [
-    "智联", "云端", "精工", "数造", "工业云", "海创", "卡奥斯", "根云", "汉云", "智造", "星火",
-    "蓝海", "鼎新", "瑞泰", "华智", "天工", "博联", "恒通", "格致", "启明", "中汇", "信控",
-    "易链", "宏图", "匠心", "远景", "长风", "众擎", "睿达", "新锐",
+    "智联",
+    "云端",
+    "精工",
+    "数造",
+    "工业云",
+    "海创",
+    "卡奥斯",
+    "根云",
+    "汉云",
+    "智造",
+    "星火",
+    "蓝海",
+    "鼎新",
+    "瑞泰",
+    "华智",
+    "天工",
+    "博联",
+    "恒通",
+    "格致",
+    "启明",
+    "中汇",
+    "信控",
+    "易链",
+    "宏图",
+    "匠心",
+    "远景",
+    "长风",
+    "众擎",
+    "睿达",
+    "新锐",
 ]
 _SUFFIXES = ["科技有限公司", "工业互联网有限公司", "信息技术股份有限公司", "智能科技有限公司"]
 _PLATFORM_PATTERNS = [
-    "{trade}工业互联网平台", "{trade}云平台", "{trade}智造平台", "{trade}{industry}产业链协同平台",
-    "{trade}设备云", "{trade}数字工厂平台",
+    "{trade}工业互联网平台",
+    "{trade}云平台",
+    "{trade}智造平台",
+    "{trade}{industry}产业链协同平台",
+    "{trade}设备云",
+    "{trade}数字工厂平台",
 ]
 _INDUSTRY_WORDS = ["装备", "纺织", "化工", "电子", "汽车", "钢铁", "家电", "食品", "建材", "医药"]
 # Manufacturing dominates; a few platforms serve mining, energy, construction or logistics too.
@@ -67,20 +152,42 @@ class DemoAccount:
 
 DEMO_ACCOUNTS = [
     DemoAccount("admin@demo.cn", Role.ADMIN, is_national=True, full_name="系统管理员"),
-    DemoAccount("regulator.national@demo.cn", Role.REGULATOR, is_national=True, full_name="部级监管员"),
-    DemoAccount("reviewer.national@demo.cn", Role.REVIEWER, is_national=True, is_lead_reviewer=True,
-                full_name="部级评审专家"),
+    DemoAccount(
+        "regulator.national@demo.cn", Role.REGULATOR, is_national=True, full_name="部级监管员"
+    ),
+    DemoAccount(
+        "reviewer.national@demo.cn",
+        Role.REVIEWER,
+        is_national=True,
+        is_lead_reviewer=True,
+        full_name="部级评审专家",
+    ),
     DemoAccount("regulator.gd@demo.cn", Role.REGULATOR, ("440000",), full_name="广东省工信厅"),
-    DemoAccount("reviewer.gd@demo.cn", Role.REVIEWER, ("440000",), is_lead_reviewer=True,
-                full_name="广东评审组长"),
+    DemoAccount(
+        "reviewer.gd@demo.cn",
+        Role.REVIEWER,
+        ("440000",),
+        is_lead_reviewer=True,
+        full_name="广东评审组长",
+    ),
     DemoAccount("reviewer2.gd@demo.cn", Role.REVIEWER, ("440000",), full_name="广东评审员"),
     DemoAccount("reviewer.sz@demo.cn", Role.REVIEWER, ("440300",), full_name="深圳评审员"),
     DemoAccount("regulator.js@demo.cn", Role.REGULATOR, ("320000",), full_name="江苏省工信厅"),
-    DemoAccount("reviewer.js@demo.cn", Role.REVIEWER, ("320000",), is_lead_reviewer=True,
-                full_name="江苏评审组长"),
+    DemoAccount(
+        "reviewer.js@demo.cn",
+        Role.REVIEWER,
+        ("320000",),
+        is_lead_reviewer=True,
+        full_name="江苏评审组长",
+    ),
     DemoAccount("regulator.zj@demo.cn", Role.REGULATOR, ("330000",), full_name="浙江省经信厅"),
-    DemoAccount("reviewer.zj@demo.cn", Role.REVIEWER, ("330000",), is_lead_reviewer=True,
-                full_name="浙江评审组长"),
+    DemoAccount(
+        "reviewer.zj@demo.cn",
+        Role.REVIEWER,
+        ("330000",),
+        is_lead_reviewer=True,
+        full_name="浙江评审组长",
+    ),
     DemoAccount("reviewer.sd@demo.cn", Role.REVIEWER, ("370000",), full_name="山东评审员"),
 ]
 # The demo operator's organisation is the first one generated, placed in Shenzhen.
@@ -139,9 +246,13 @@ def seed_people_and_platforms(*, platforms: int, seed: int) -> dict:
     names_per_org: dict[int, set[str]] = {}
     for number in range(platforms):
         # Every organisation gets one platform; the rest go to randomly chosen ones.
-        organisation = organisations[number] if number < len(organisations) else rng.choice(organisations)
-        trade = organisation.name[len(organisation.region.name_zh_hans.removesuffix("市")):][:2]
-        name = rng.choice(_PLATFORM_PATTERNS).format(trade=trade, industry=rng.choice(_INDUSTRY_WORDS))
+        organisation = (
+            organisations[number] if number < len(organisations) else rng.choice(organisations)
+        )
+        trade = organisation.name[len(organisation.region.name_zh_hans.removesuffix("市")) :][:2]
+        name = rng.choice(_PLATFORM_PATTERNS).format(
+            trade=trade, industry=rng.choice(_INDUSTRY_WORDS)
+        )
         taken = names_per_org.setdefault(organisation.id, set())
         while name in taken:
             name = f"{name}{len(taken) + 1}"
@@ -199,7 +310,9 @@ def seed_people_and_platforms(*, platforms: int, seed: int) -> dict:
             )
         )
     User.objects.bulk_create(users, batch_size=2000)
-    by_email = {user.email: user for user in User.objects.filter(email__in=[a.email for a in DEMO_ACCOUNTS])}
+    by_email = {
+        user.email: user for user in User.objects.filter(email__in=[a.email for a in DEMO_ACCOUNTS])
+    }
     region_links = [
         User.regions.through(user_id=by_email[account.email].id, region_id=code)
         for account in DEMO_ACCOUNTS
@@ -264,7 +377,11 @@ def _demo_answer(rng: random.Random, indicator, kind: str, level: int):
     useful = [
         option
         for option in indicator.options
-        if any(option.satisfaction_at(tier) > 0 for tier, index in _TIER_INDEX.items() if index <= level)
+        if any(
+            option.satisfaction_at(tier) > 0
+            for tier, index in _TIER_INDEX.items()
+            if index <= level
+        )
     ]
     if indicator.multiple:
         return sorted(option.code for option in useful) or [indicator.options[0].code]
@@ -281,8 +398,12 @@ def _maturity_level(rng: random.Random, maturity: float) -> int:
 
 # Share of the current cycle's submissions in each state (the rest of the platforms have none).
 _CURRENT_STATES = [
-    ("draft", 40), ("submitted", 14), ("in_review", 14), ("revision_requested", 7),
-    ("resubmitted", 5), ("certified", 20),
+    ("draft", 40),
+    ("submitted", 14),
+    ("in_review", 14),
+    ("revision_requested", 7),
+    ("resubmitted", 5),
+    ("certified", 20),
 ]
 
 
@@ -296,8 +417,8 @@ def seed_submissions(*, cycles, seed: int) -> dict:
     from assessment.models import (
         Answer,
         Certification,
-        Evidence,
         EventKind,
+        Evidence,
         ReviewDecision,
         Submission,
         SubmissionEvent,
@@ -311,7 +432,9 @@ def seed_submissions(*, cycles, seed: int) -> dict:
     rubric = rubric_of(current.rubric_version)
     national_reviewer = User.objects.get(email="reviewer.national@demo.cn")
     reviewers_by_province: dict[str, list[User]] = {}
-    for official in User.objects.filter(role=Role.REVIEWER, is_national=False).prefetch_related("regions"):
+    for official in User.objects.filter(role=Role.REVIEWER, is_national=False).prefetch_related(
+        "regions"
+    ):
         for region in official.regions.all():
             reviewers_by_province.setdefault(region.province_code, []).append(official)
     operators = dict(
@@ -326,11 +449,20 @@ def seed_submissions(*, cycles, seed: int) -> dict:
         maturity = min(4.3, max(0.0, rng.betavariate(2.2, 3.0) * 4.6))
         demo = platform.organisation_id == demo_operator.organisation_id
         if demo or rng.random() < 0.7:
-            plans.append((platform, previous, "certified" if rng.random() < 0.85 or demo else "withdrawn", maturity))
+            plans.append(
+                (
+                    platform,
+                    previous,
+                    "certified" if rng.random() < 0.85 or demo else "withdrawn",
+                    maturity,
+                )
+            )
         if demo:
             plans.append((platform, current, "draft", maturity + 0.4))
         elif rng.random() < 0.65:
-            state = rng.choices([s for s, _ in _CURRENT_STATES], weights=[w for _, w in _CURRENT_STATES])[0]
+            state = rng.choices(
+                [s for s, _ in _CURRENT_STATES], weights=[w for _, w in _CURRENT_STATES]
+            )[0]
             plans.append((platform, current, state, maturity + 0.3))
 
     submissions = [
@@ -348,7 +480,9 @@ def seed_submissions(*, cycles, seed: int) -> dict:
     ]
     Submission.objects.bulk_create(submissions, batch_size=2000)
     submissions = list(
-        Submission.objects.filter(cycle__in=cycles).select_related("platform", "rubric_version").order_by("id")
+        Submission.objects.filter(cycle__in=cycles)
+        .select_related("platform", "rubric_version")
+        .order_by("id")
     )
     by_key = {(s.platform_id, s.cycle_id): s for s in submissions}
 
@@ -365,31 +499,63 @@ def seed_submissions(*, cycles, seed: int) -> dict:
         # A draft is partly answered; everything else is complete.
         answered_share = rng.uniform(0.3, 0.9) if state == "draft" else 1.0
         for precondition in rubric.preconditions:
-            answers.append(Answer(submission=submission, question_code=precondition.code,
-                                  value=rng.random() > 0.02, updated_by_id=operator_id))
+            answers.append(
+                Answer(
+                    submission=submission,
+                    question_code=precondition.code,
+                    value=rng.random() > 0.02,
+                    updated_by_id=operator_id,
+                )
+            )
         for indicator in rubric.indicators:
             if not indicator.applies_to(submission.platform_kind) or rng.random() > answered_share:
                 continue
-            value = _demo_answer(rng, indicator, submission.platform_kind, _maturity_level(rng, maturity))
-            answers.append(Answer(submission=submission, question_code=indicator.code, value=value,
-                                  updated_by_id=operator_id))
+            value = _demo_answer(
+                rng, indicator, submission.platform_kind, _maturity_level(rng, maturity)
+            )
+            answers.append(
+                Answer(
+                    submission=submission,
+                    question_code=indicator.code,
+                    value=value,
+                    updated_by_id=operator_id,
+                )
+            )
             if indicator.evidence != "none" and rng.random() < (0.95 if state != "draft" else 0.6):
-                evidence.append(Evidence(
-                    submission=submission, question_code=indicator.code,
-                    url=f"https://evidence.demo.cn/{submission.pk}/{indicator.code}.pdf",
-                    description="证明材料", uploaded_by_id=operator_id,
-                ))
-                if state == "certified" or (state == "in_review" and rng.random() < 0.5) or state == "resubmitted":
-                    decisions.append(ReviewDecision(
-                        submission=submission, question_code=indicator.code, decision="verified",
-                        review_round=1, reviewer=reviewer,
-                    ))
+                evidence.append(
+                    Evidence(
+                        submission=submission,
+                        question_code=indicator.code,
+                        url=f"https://evidence.demo.cn/{submission.pk}/{indicator.code}.pdf",
+                        description="证明材料",
+                        uploaded_by_id=operator_id,
+                    )
+                )
+                if (
+                    state == "certified"
+                    or (state == "in_review" and rng.random() < 0.5)
+                    or state == "resubmitted"
+                ):
+                    decisions.append(
+                        ReviewDecision(
+                            submission=submission,
+                            question_code=indicator.code,
+                            decision="verified",
+                            review_round=1,
+                            reviewer=reviewer,
+                        )
+                    )
                 elif state == "revision_requested" and rng.random() < 0.1:
-                    decisions.append(ReviewDecision(
-                        submission=submission, question_code=indicator.code, decision="rejected",
-                        reason="证明材料与填报数据不一致，请补充第三方检测报告。", review_round=1,
-                        reviewer=reviewer,
-                    ))
+                    decisions.append(
+                        ReviewDecision(
+                            submission=submission,
+                            question_code=indicator.code,
+                            decision="rejected",
+                            reason="证明材料与填报数据不一致，请补充第三方检测报告。",
+                            review_round=1,
+                            reviewer=reviewer,
+                        )
+                    )
         path = ["draft", "submitted", "in_review", "revision_requested", "resubmitted"]
         if state == "certified":
             path = ["draft", "submitted", "in_review", "certified"]
@@ -398,9 +564,20 @@ def seed_submissions(*, cycles, seed: int) -> dict:
         else:
             path = path[: path.index(state) + 1]
         for from_state, to_state in zip(path, path[1:], strict=False):
-            actor_id = reviewer.id if to_state in ("in_review", "revision_requested", "certified") else operator_id
-            events.append(SubmissionEvent(submission=submission, kind=EventKind.STATE_CHANGED,
-                                          actor_id=actor_id, from_state=from_state, to_state=to_state))
+            actor_id = (
+                reviewer.id
+                if to_state in ("in_review", "revision_requested", "certified")
+                else operator_id
+            )
+            events.append(
+                SubmissionEvent(
+                    submission=submission,
+                    kind=EventKind.STATE_CHANGED,
+                    actor_id=actor_id,
+                    from_state=from_state,
+                    to_state=to_state,
+                )
+            )
         if state == "certified":
             certified.append(submission)
 
@@ -425,14 +602,21 @@ def seed_submissions(*, cycles, seed: int) -> dict:
             continue
         certified_at = now - timedelta(days=rng.randint(5, 200))
         needs_sign_off = result.result in ("leading", "ecosystem")
-        certifications.append(Certification(
-            submission=submission, tier=result.result, status=CertificationStatus.CERTIFIED,
-            rubric_label=submission.rubric_version.label, snapshot=result.to_dict(),
-            proposed_by_id=submission.assigned_reviewer_id, proposed_at=certified_at,
-            signed_off_by=national_reviewer if needs_sign_off else None,
-            signed_off_at=certified_at if needs_sign_off else None,
-            certified_at=certified_at, valid_until=(certified_at + timedelta(days=3 * 365)).date(),
-        ))
+        certifications.append(
+            Certification(
+                submission=submission,
+                tier=result.result,
+                status=CertificationStatus.CERTIFIED,
+                rubric_label=submission.rubric_version.label,
+                snapshot=result.to_dict(),
+                proposed_by_id=submission.assigned_reviewer_id,
+                proposed_at=certified_at,
+                signed_off_by=national_reviewer if needs_sign_off else None,
+                signed_off_at=certified_at if needs_sign_off else None,
+                certified_at=certified_at,
+                valid_until=(certified_at + timedelta(days=3 * 365)).date(),
+            )
+        )
     Submission.objects.bulk_update(certified, ["state"], batch_size=2000)
     Certification.objects.bulk_create(certifications, batch_size=2000)
     return {

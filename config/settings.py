@@ -5,7 +5,6 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
-from django.utils.translation import gettext_lazy as _
 
 from config.env import env_bool, env_int, env_list, env_str
 
@@ -16,10 +15,12 @@ VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
 # SECRET_KEY; the demo and the tests run with the defaults below.
 PRODUCTION = env_bool("PRODUCTION", False)
 DEBUG = env_bool("DEBUG", False) and not PRODUCTION
-_DEMO_SECRET = "demo-only-insecure-secret-key-change-me-in-production-0123456789"
+_DEMO_SECRET = "demo-only-insecure-secret-key-change-me-in-production-0123456789"  # noqa: S105
 SECRET_KEY = env_str("SECRET_KEY", _DEMO_SECRET)
 if PRODUCTION and (SECRET_KEY == _DEMO_SECRET or len(SECRET_KEY) < 50):
-    raise ImproperlyConfigured("PRODUCTION=true needs SECRET_KEY set to 50 or more random characters.")
+    raise ImproperlyConfigured(
+        "PRODUCTION=true needs SECRET_KEY set to 50 or more random characters."
+    )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 # The public address printed in reports and QR codes (verification links).

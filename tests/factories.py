@@ -4,14 +4,17 @@ import factory
 from django.contrib.auth.hashers import make_password
 
 from assessment.models import (
+    Answer,
     AssessmentCycle,
     Organisation,
     Platform,
     Region,
     Role,
+    Submission,
     User,
 )
 from assessment.validators import credit_code_check_character
+from questionnaires.services import default_rubric_version
 
 PASSWORD = "correct-horse-battery-staple"
 _HASHED_PASSWORD = make_password(PASSWORD)
@@ -76,7 +79,9 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 def operator(organisation=None, **fields) -> User:
-    return UserFactory(role=Role.OPERATOR, organisation=organisation or OrganisationFactory(), **fields)
+    return UserFactory(
+        role=Role.OPERATOR, organisation=organisation or OrganisationFactory(), **fields
+    )
 
 
 def reviewer(*region_codes: str, **fields) -> User:
@@ -88,7 +93,9 @@ def regulator(*region_codes: str, **fields) -> User:
 
 
 def admin(**fields) -> User:
-    return UserFactory(role=Role.ADMIN, is_staff=True, is_superuser=True, is_national=True, **fields)
+    return UserFactory(
+        role=Role.ADMIN, is_staff=True, is_superuser=True, is_national=True, **fields
+    )
 
 
 class CycleFactory(factory.django.DjangoModelFactory):
@@ -100,3 +107,29 @@ class CycleFactory(factory.django.DjangoModelFactory):
     title_en = factory.LazyAttribute(lambda cycle: f"{cycle.code} annual assessment")
     opens_on = factory.LazyAttribute(lambda cycle: f"{int(cycle.code) - 1}-01-01")
     closes_on = factory.LazyAttribute(lambda cycle: f"{int(cycle.code) + 1}-12-31")
+    rubric_version = factory.LazyFunction(default_rubric_version)
+
+
+class SubmissionFactory(factory.django.DjangoModelFactory):
+    """A draft of the default rubric; pass state=… for other states."""
+
+    class Meta:
+        model = Submission
+
+    platform = factory.SubFactory(PlatformFactory)
+    cycle = factory.SubFactory(CycleFactory)
+    rubric_version = factory.LazyAttribute(lambda submission: submission.cycle.rubric_version)
+    platform_kind = factory.LazyAttribute(lambda submission: submission.platform.kind)
+    created_by = factory.LazyAttribute(
+        lambda submission: operator(organisation=submission.platform.organisation)
+    )
+
+
+class AnswerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Answer
+
+    submission = factory.SubFactory(SubmissionFactory)
+    question_code = "D1.1"
+    value = 5
+    updated_by = factory.LazyAttribute(lambda answer: answer.submission.created_by)

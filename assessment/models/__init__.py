@@ -6,8 +6,8 @@ from assessment.models.reviews import Certification, ConflictDeclaration, Notifi
 from assessment.models.submissions import (
     Answer,
     DimensionScore,
-    Evidence,
     EventKind,
+    Evidence,
     ReviewDecision,
     ScoreSummary,
     Submission,

@@ -13,7 +13,9 @@ class Organisation(models.Model):
         max_length=18,
         unique=True,
         validators=[validate_credit_code],
-        error_messages={"unique": _("An organisation with this credit code is already registered.")},
+        error_messages={
+            "unique": _("An organisation with this credit code is already registered.")
+        },
     )
     name = models.CharField(_("name"), max_length=200)
     region = models.ForeignKey(

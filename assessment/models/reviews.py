@@ -68,6 +68,9 @@ class ConflictDeclaration(models.Model):
             )
         ]
 
+    def __str__(self):
+        return f"{self.reviewer} ≠ {self.organisation}"
+
 
 class Notification(models.Model):
     """An in-app notice; the same event may also have been emailed."""
@@ -89,3 +92,6 @@ class Notification(models.Model):
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.message_en

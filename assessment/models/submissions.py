@@ -37,7 +37,9 @@ class Submission(models.Model):
         related_name="submissions",
     )
     # The kind the platform is assessed as, frozen when the draft starts.
-    platform_kind = models.CharField(_("platform kind"), max_length=14, choices=PlatformKind.choices)
+    platform_kind = models.CharField(
+        _("platform kind"), max_length=14, choices=PlatformKind.choices
+    )
     state = models.CharField(
         _("state"),
         max_length=20,
@@ -195,6 +197,9 @@ class ReviewDecision(models.Model):
         ordering = ["created_at"]
         indexes = [models.Index(fields=["submission", "is_current"])]
 
+    def __str__(self):
+        return f"{self.question_code}: {self.decision}"
+
 
 class EventKind(models.TextChoices):
     STATE_CHANGED = "state_changed", _("State changed")
@@ -286,6 +291,9 @@ class ScoreSummary(models.Model):
         verbose_name_plural = _("score summaries")
         indexes = [models.Index(fields=["result"])]
 
+    def __str__(self):
+        return f"{self.result} ({self.progress_index})"
+
 
 class DimensionScore(models.Model):
     """A dimension's mean at the submission's tier in reach (for heatmaps and peer benchmarks)."""
@@ -302,3 +310,6 @@ class DimensionScore(models.Model):
                 fields=["submission", "dimension_code"], name="one_score_per_dimension"
             )
         ]
+
+    def __str__(self):
+        return f"{self.dimension_code} = {self.mean}"

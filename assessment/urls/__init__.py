@@ -1,0 +1,11 @@
+"""URLs by area; each area's module lists its own paths."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("assessment.urls.operator")),
+    path("", include("assessment.urls.review")),
+    path("", include("assessment.urls.dashboards")),
+    path("", include("assessment.urls.reports")),
+    path("api/v1/", include("assessment.urls.api")),
+]
