@@ -9,7 +9,9 @@ from questionnaires.rubric import Rubric, rubric_from_dict
 @lru_cache(maxsize=16)
 def _rubric_by_fingerprint(fingerprint: str, version_id: int) -> Rubric:
     # Keyed by fingerprint: a stored version never changes, so the parsed rubric never goes stale.
-    return rubric_from_dict(RubricVersion.objects.values_list("definition", flat=True).get(pk=version_id))
+    return rubric_from_dict(
+        RubricVersion.objects.values_list("definition", flat=True).get(pk=version_id)
+    )
 
 
 def rubric_of(rubric_version: RubricVersion) -> Rubric:

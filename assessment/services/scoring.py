@@ -1,7 +1,6 @@
 """Scoring stored submissions: turn answers, evidence and review decisions into engine input,
 run the engine, and store the summary that dashboards aggregate."""
 
-from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db import transaction
@@ -55,9 +54,7 @@ def build_score_inputs(
 
 def load_score_inputs(submission_ids: list[int]) -> dict[int, tuple[list, set, dict]]:
     """Answers, evidenced codes and current decisions of many submissions, in three queries."""
-    loaded: dict[int, tuple[list, set, dict]] = {
-        pk: ([], set(), {}) for pk in submission_ids
-    }
+    loaded: dict[int, tuple[list, set, dict]] = {pk: ([], set(), {}) for pk in submission_ids}
     for submission_id, code, value in Answer.objects.filter(
         submission_id__in=submission_ids
     ).values_list("submission_id", "question_code", "value"):
