@@ -13,6 +13,7 @@ import yaml
 
 from questionnaires.rubric import (
     ANCHOR_SATISFACTION,
+    AnswerError,
     EvidenceMode,
     QuestionType,
     RubricError,
@@ -20,6 +21,7 @@ from questionnaires.rubric import (
     parse_rubric,
     parse_rubric_file,
     rubric_from_dict,
+    validate_answer,
 )
 from tests.questionnaires.rubric_builders import option, text, valid_rubric_dict
 
@@ -213,7 +215,6 @@ def test_every_problem_is_reported_at_once():
     ]
 
 
-@pytest.mark.skipif(not DEFAULT_RUBRIC.exists(), reason="the default rubric is not written yet")
 def test_default_rubric_parses_without_problems():
     rubric = parse_rubric_file(DEFAULT_RUBRIC)
 
@@ -697,3 +698,80 @@ def test_rubric_error_lists_problems_in_its_message():
 
     with pytest.raises(RubricError, match="version: missing"):
         rubric_from_dict(data)
+
+
+# --- Answers -------------------------------------------------------------------------------------
+
+VALID_ANSWERS = [
+    ("D1.3", True, True),
+    ("D1.3", "false", False),
+    ("D2.1", 2, 2),
+    ("D2.1", "3", 3),
+    ("D1.1", 1000, Decimal(1000)),
+    ("D1.1", "12.5", Decimal("12.5")),
+    ("D1.1", 0.1, Decimal("0.1")),
+    ("D1.1", Decimal("7"), Decimal(7)),
+    ("D1.1", "-0", Decimal(0)),
+    ("D1.2", 100, Decimal(100)),
+    ("D1.2", "37.5", Decimal("37.5")),
+    ("D2.2", "opt-a", "opt-a"),
+    ("D2.3", ["z", "x"], ["x", "z"]),
+    ("D2.3", "y", ["y"]),
+    ("D2.3", [], []),
+]
+
+
+@pytest.mark.parametrize(("indicator_code", "value", "normalised"), VALID_ANSWERS)
+def test_valid_answer_is_normalised(indicator_code, value, normalised):
+    indicator = rubric_from_dict(valid_rubric_dict()).indicator(indicator_code)
+
+    assert validate_answer(indicator, value) == normalised
+
+
+def test_numeric_answer_is_a_decimal():
+    indicator = rubric_from_dict(valid_rubric_dict()).indicator("D1.1")
+
+    assert isinstance(validate_answer(indicator, 3), Decimal)
+
+
+INVALID_ANSWERS = [
+    ("D1.3", "yes", "not_boolean"),
+    ("D1.3", 1, "not_boolean"),
+    ("D2.1", 4, "anchor_out_of_range"),
+    ("D2.1", -1, "anchor_out_of_range"),
+    ("D2.1", 1.5, "not_an_anchor"),
+    ("D2.1", True, "not_an_anchor"),
+    ("D1.1", "abc", "not_a_number"),
+    ("D1.1", "1,000", "not_a_number"),
+    ("D1.1", True, "not_a_number"),
+    ("D1.1", float("nan"), "not_a_number"),
+    ("D1.1", "Infinity", "not_a_number"),
+    ("D1.1", -1, "negative"),
+    ("D1.2", "-0.5", "negative"),
+    ("D1.2", 100.5, "over_100"),
+    ("D2.2", ["opt-a"], "single_choice_only"),
+    ("D2.2", "opt-z", "unknown_option"),
+    ("D2.2", 1, "unknown_option"),
+    ("D2.3", ["x", "x"], "duplicate_option"),
+    ("D2.3", ["x", "q"], "unknown_option"),
+    ("D1.1", None, "missing"),
+]
+
+
+@pytest.mark.parametrize(("indicator_code", "value", "code"), INVALID_ANSWERS)
+def test_invalid_answer_raises_its_error_code(indicator_code, value, code):
+    indicator = rubric_from_dict(valid_rubric_dict()).indicator(indicator_code)
+
+    with pytest.raises(AnswerError) as raised:
+        validate_answer(indicator, value)
+
+    assert raised.value.code == code
+
+
+def test_answer_error_carries_the_message_params():
+    indicator = rubric_from_dict(valid_rubric_dict()).indicator("D2.1")
+
+    with pytest.raises(AnswerError) as raised:
+        validate_answer(indicator, 7)
+
+    assert raised.value.message_params == {"value": 7, "max": 3}
