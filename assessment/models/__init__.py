@@ -14,9 +14,11 @@ from assessment.models.submissions import (
     SubmissionEvent,
     SubmissionState,
 )
+from assessment.models.tokens import ApiToken
 
 __all__ = [
     "Answer",
+    "ApiToken",
     "AssessmentCycle",
     "Certification",
     "ConflictDeclaration",
