@@ -2,6 +2,7 @@ from assessment.models.cycles import AssessmentCycle
 from assessment.models.organisations import Organisation, Platform
 from assessment.models.people import Role, User
 from assessment.models.places import Industry, Region, RegionLevel
+from assessment.models.reports import IssuedPdf, IssuedReport, ReportBatch, ReportBatchStatus
 from assessment.models.reviews import Certification, ConflictDeclaration, Notification
 from assessment.models.submissions import (
     Answer,
@@ -26,10 +27,14 @@ __all__ = [
     "EventKind",
     "Evidence",
     "Industry",
+    "IssuedPdf",
+    "IssuedReport",
     "Notification",
     "Organisation",
     "Platform",
     "Region",
+    "ReportBatch",
+    "ReportBatchStatus",
     "RegionLevel",
     "ReviewDecision",
     "Role",
