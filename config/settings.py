@@ -119,6 +119,10 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
+# Outside production WhiteNoise serves straight from static/, so no collectstatic is needed.
+WHITENOISE_USE_FINDERS = not PRODUCTION
+if not PRODUCTION:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Evidence and generated files live outside any web root; only permission-checked views serve them.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "private")))
@@ -141,13 +145,28 @@ CACHES = {
         "LOCATION": env_str("CACHE_LOCATION", "platform-maturity"),
     }
 }
+# Dashboards: cached per filter set, invalidated when a score changes and at the latest after
+# this many seconds (use a shared cache, e.g. the database cache, with several web workers).
+DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 600)
+# The lowest certified tier that makes a platform "influential" (the Action Plan's 450 target).
+INFLUENTIAL_PLATFORM_MIN_TIER = env_str("INFLUENTIAL_PLATFORM_MIN_TIER", "growth")
 
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
-EMAIL_PORT = env_int("EMAIL_PORT", 25)
-EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# EMAIL_BACKEND: console in the demo; "django.core.mail.backends.smtp.EmailBackend" with the
+# EMAIL_HOST… variables in production.
+_EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+_SMTP_OPTIONS = {
+    "host": env_str("EMAIL_HOST", "localhost"),
+    "port": env_int("EMAIL_PORT", 25),
+    "username": env_str("EMAIL_HOST_USER", ""),
+    "password": env_str("EMAIL_HOST_PASSWORD", ""),
+    "use_tls": env_bool("EMAIL_USE_TLS", False),
+}
+MAILERS = {
+    "default": {
+        "BACKEND": _EMAIL_BACKEND,
+        "OPTIONS": _SMTP_OPTIONS if _EMAIL_BACKEND.endswith("smtp.EmailBackend") else {},
+    }
+}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "assessment@localhost")
 
 TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}

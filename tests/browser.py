@@ -17,6 +17,9 @@ def browser():
     sync_api = pytest.importorskip("playwright.sync_api")
     if not os.path.exists(CHROMIUM):
         pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (bin/test does, as root).")
+    # Playwright's sync API keeps an event loop in this thread; the ORM calls that tests make
+    # meanwhile are still synchronous, so Django's async guard must stand aside.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_api.sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield launched
@@ -25,8 +28,6 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server):
-    # Playwright's sync API runs an event loop in this thread; Django must allow ORM calls here.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     context.set_default_timeout(10_000)
     new_page = context.new_page()

@@ -3,6 +3,8 @@ from django.core.cache import cache
 
 pytest_plugins = ["tests.browser"]
 
+_DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}
+
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
@@ -10,3 +12,20 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Regions and industries, which migrations load, are back after a transactional flush."""
+    if not (
+        request.node.get_closest_marker("django_db") or _DB_FIXTURES & set(request.fixturenames)
+    ):
+        return
+    request.getfixturevalue("django_db_setup")  # never touch anything but the test database
+    from assessment.models import Industry, Region
+    from assessment.reference_data import load_reference_data
+
+    blocker = request.getfixturevalue("django_db_blocker")
+    with blocker.unblock():
+        if not Region.objects.exists():
+            load_reference_data(Region, Industry)

@@ -1,0 +1,116 @@
+import pytest
+from django.core.management import CommandError, call_command
+
+from assessment.models import (
+    AssessmentCycle,
+    Certification,
+    Organisation,
+    Platform,
+    Region,
+    Role,
+    Submission,
+    User,
+)
+
+pytestmark = pytest.mark.django_db(transaction=False)
+
+
+def snapshot():
+    return {
+        "platforms": list(Platform.objects.order_by("id").values_list("name", "kind", "region_id")),
+        "organisations": list(
+            Organisation.objects.order_by("id").values_list("credit_code", "name")
+        ),
+        "submissions": list(
+            Submission.objects.order_by("id").values_list("platform__name", "cycle__code", "state")
+        ),
+    }
+
+
+def test_seed_demo_creates_the_requested_number_of_platforms():
+    call_command("seed_demo", platforms=40, seed=3)
+    assert Platform.objects.count() == 40
+    assert Organisation.objects.count() == 32
+    assert AssessmentCycle.objects.count() == 2
+    # Every platform's organisation has an operator who can sign in.
+    assert not Organisation.objects.exclude(members__role=Role.OPERATOR).exists()
+
+
+def test_seed_demo_covers_all_provinces_and_kinds_at_full_size():
+    call_command("seed_demo", platforms=300, seed=1)
+    provinces = Platform.objects.values_list("region__parent_id", flat=True).distinct()
+    assert len(set(provinces)) >= 25
+    assert set(Platform.objects.values_list("kind", flat=True)) == {
+        "specialized",
+        "industry",
+        "collaborative",
+    }
+    states = set(Submission.objects.values_list("state", flat=True))
+    assert {"draft", "submitted", "in_review", "revision_requested", "certified"} <= states
+    assert set(Certification.objects.values_list("tier", flat=True)) >= {
+        "basic",
+        "growth",
+        "leading",
+    }
+
+
+def test_seed_demo_creates_the_documented_demo_accounts():
+    call_command("seed_demo", platforms=20, seed=1)
+    emails = set(User.objects.values_list("email", flat=True))
+    documented = {
+        "operator@demo.cn",
+        "reviewer.gd@demo.cn",
+        "reviewer.national@demo.cn",
+        "regulator.gd@demo.cn",
+        "regulator.national@demo.cn",
+        "admin@demo.cn",
+    }
+    assert documented <= emails
+    assert User.objects.get(email="operator@demo.cn").check_password("demo-pass-2026")
+    assert set(
+        User.objects.get(email="reviewer.gd@demo.cn").regions.values_list("code", flat=True)
+    ) == {"440000"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_seed_demo_is_reproducible_with_the_same_seed():
+    call_command("seed_demo", platforms=30, seed=7)
+    first = snapshot()
+    _empty_database()
+    call_command("seed_demo", platforms=30, seed=7)
+    second = snapshot()
+    assert first["platforms"] == second["platforms"]
+    assert first["organisations"] == second["organisations"]
+    assert first["submissions"] == second["submissions"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_another_seed_gives_other_data():
+    call_command("seed_demo", platforms=30, seed=7)
+    first = snapshot()
+    _empty_database()
+    call_command("seed_demo", platforms=30, seed=8)
+    assert snapshot()["organisations"] != first["organisations"]
+
+
+def test_seed_demo_refuses_a_database_that_already_has_platforms():
+    call_command("seed_demo", platforms=5, seed=1)
+    with pytest.raises(CommandError, match="already has platforms"):
+        call_command("seed_demo", platforms=5, seed=1)
+    assert Platform.objects.count() == 5
+
+
+def test_reference_data_has_all_provinces_with_their_tile_positions():
+    provinces = Region.objects.filter(level="province")
+    assert provinces.count() == 31
+    assert not provinces.filter(tile_row__isnull=True).exists()
+    positions = set(provinces.values_list("tile_row", "tile_col"))
+    assert len(positions) == 31
+
+
+def _empty_database():
+    from assessment.models import Industry
+    from assessment.reference_data import load_reference_data
+
+    call_command("flush", interactive=False, verbosity=0)
+    load_reference_data(Region, Industry)
