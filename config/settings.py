@@ -173,12 +173,27 @@ TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.Databa
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "assessment.api.pagination.ApiPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
+    # API: personal tokens first (so a missing login is a 401 with WWW-Authenticate), then the
+    # browser's session; one error format; JSON only; a rate budget per token/user/address.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "assessment.api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "EXCEPTION_HANDLER": "assessment.api.exceptions.api_exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["assessment.api.throttling.ApiRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "token": env_str("API_RATE_TOKEN", "1200/min"),
+        "user": env_str("API_RATE_USER", "1200/min"),
+        "anon": env_str("API_RATE_ANON", "120/min"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Platform Maturity Assessment API",
@@ -187,6 +202,22 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "PlatformKindEnum": "questionnaires.choices.PlatformKind",
+        "EventKindEnum": "assessment.models.submissions.EventKind",
+        "SubmissionStateEnum": "assessment.models.submissions.SubmissionState",
+        "ResultEnum": "questionnaires.choices.Result",
+        "TierEnum": "questionnaires.choices.Tier",
+    },
+    "COMPONENT_SPLIT_REQUEST": True,
+    "PATH_CONVERTER_OVERRIDES": {
+        "id": {"type": "integer", "minimum": 1, "maximum": 999_999_999_999_999_999}
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "assessment.api.schema.add_error_responses",
+    ],
 }
 
 # Strict CSP: scripts and styles only from our own static files. Plotly adds <style> elements

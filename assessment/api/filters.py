@@ -1,0 +1,152 @@
+"""List filters (django-filter). Values are checked; a bad one is a 400 with its field."""
+
+import django_filters
+import django_filters.rest_framework
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from rest_framework.filters import OrderingFilter
+
+from assessment.models import (
+    EventKind,
+    Organisation,
+    Platform,
+    Region,
+    RegionLevel,
+    Submission,
+    SubmissionEvent,
+    SubmissionState,
+)
+from questionnaires.choices import PlatformKind, Result
+
+_MAX_ID = 999_999_999_999_999_999
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A database id (bounded, so a huge number is a 400, not a database overflow)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", _MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
+class RegionFilter(django_filters.FilterSet):
+    level = django_filters.ChoiceFilter(choices=RegionLevel.choices)
+    parent = django_filters.CharFilter(field_name="parent_id", max_length=6)
+    q = django_filters.CharFilter(
+        method="search", max_length=60, help_text=_("Part of the name, in either language.")
+    )
+
+    class Meta:
+        model = Region
+        fields = ["level", "parent"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(name_zh_hans__icontains=value) | Q(name_en__icontains=value))
+
+
+class OrganisationFilter(django_filters.FilterSet):
+    region = django_filters.CharFilter(field_name="region_id", max_length=6)
+    province = django_filters.CharFilter(
+        method="filter_province",
+        max_length=6,
+        help_text=_("A province code (e.g. 440000): its cities included."),
+    )
+    credit_code = django_filters.CharFilter(max_length=18)
+    q = django_filters.CharFilter(
+        field_name="name", lookup_expr="icontains", max_length=100, help_text=_("Part of the name.")
+    )
+
+    class Meta:
+        model = Organisation
+        fields = ["region", "credit_code"]
+
+    def filter_province(self, queryset, name, value):
+        return queryset.filter(region_id__startswith=value[:2])
+
+
+class PlatformFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=PlatformKind.choices)
+    organisation = IdFilter(field_name="organisation_id")
+    region = django_filters.CharFilter(field_name="region_id", max_length=6)
+    province = django_filters.CharFilter(
+        method="filter_province",
+        max_length=6,
+        help_text=_("A province code (e.g. 440000): its cities included."),
+    )
+    industry = django_filters.CharFilter(
+        field_name="industries__code", max_length=1, help_text=_("A GB/T 4754 section, A…T.")
+    )
+    q = django_filters.CharFilter(
+        field_name="name", lookup_expr="icontains", max_length=100, help_text=_("Part of the name.")
+    )
+
+    class Meta:
+        model = Platform
+        fields = ["kind", "organisation", "region", "industry"]
+
+    def filter_province(self, queryset, name, value):
+        return queryset.filter(region_id__startswith=value[:2])
+
+
+class SubmissionFilter(django_filters.FilterSet):
+    state = django_filters.ChoiceFilter(choices=SubmissionState.choices)
+    cycle = django_filters.CharFilter(field_name="cycle__code", max_length=20)
+    platform = IdFilter(field_name="platform_id")
+    organisation = IdFilter(field_name="platform__organisation_id")
+    kind = django_filters.ChoiceFilter(field_name="platform_kind", choices=PlatformKind.choices)
+    region = django_filters.CharFilter(field_name="platform__region_id", max_length=6)
+    province = django_filters.CharFilter(
+        method="filter_province",
+        max_length=6,
+        help_text=_("A province code (e.g. 440000): its cities included."),
+    )
+    result = django_filters.ChoiceFilter(
+        field_name="score_summary__result",
+        choices=Result.choices,
+        help_text=_("The provisional result."),
+    )
+
+    class Meta:
+        model = Submission
+        fields = ["state", "cycle", "platform", "organisation", "kind", "region", "result"]
+
+    def filter_province(self, queryset, name, value):
+        return queryset.filter(platform__region_id__startswith=value[:2])
+
+
+class EventFilter(django_filters.FilterSet):
+    submission = IdFilter(field_name="submission_id")
+    kind = django_filters.ChoiceFilter(choices=EventKind.choices)
+    since = django_filters.IsoDateTimeFilter(
+        field_name="created_at",
+        lookup_expr="gte",
+        help_text=_("Only events at or after this moment (ISO 8601)."),
+    )
+    after_id = IdFilter(
+        field_name="id",
+        lookup_expr="gt",
+        help_text=_("Only events after this id: poll with the last id you have seen."),
+    )
+
+    class Meta:
+        model = SubmissionEvent
+        fields = ["submission", "kind"]
+
+
+class StableOrderingFilter(OrderingFilter):
+    """`?ordering=name,-created_at`; the id always breaks ties, so pages never overlap."""
+
+    def filter_queryset(self, request, queryset, view):
+        ordering = self.get_ordering(request, queryset, view) or list(queryset.query.order_by)
+        if not ordering:
+            ordering = list(queryset.model._meta.ordering)
+        if "pk" not in ordering and "-pk" not in ordering:
+            ordering = [*ordering, "pk"]
+        return queryset.order_by(*ordering)
+
+
+LIST_FILTERS = [django_filters.rest_framework.DjangoFilterBackend, StableOrderingFilter]
