@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
 import yaml
@@ -116,6 +115,27 @@ class AnswerError(ValueError):
 # --- The model -----------------------------------------------------------------------------------
 
 
+class FrozenMap(dict):
+    """A read-only dict for the mappings inside the rubric: hashable, picklable, JSON-able."""
+
+    __slots__ = ()
+
+    def _read_only(self, *args: Any, **kwargs: Any) -> None:
+        raise TypeError("the rubric is immutable")
+
+    __setitem__ = __delitem__ = __ior__ = _read_only
+    clear = pop = popitem = setdefault = update = _read_only
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        return hash(frozenset(self.items()))
+
+    def __reduce__(self) -> tuple:
+        return (type(self), (dict(self),))
+
+    def __repr__(self) -> str:
+        return f"FrozenMap({dict.__repr__(self)})"
+
+
 @dataclass(frozen=True, slots=True)
 class Text:
     """A text in both languages; zh-hans and en are always complete."""
@@ -162,7 +182,7 @@ class Option:
 class Criterion:
     tier: str
     gate: bool = False
-    target: Mapping[str, Decimal] = field(default_factory=lambda: MappingProxyType({}))
+    target: Mapping[str, Decimal] = field(default_factory=lambda: FrozenMap())
     text: Text | None = None
 
     def target_for(self, kind: str) -> Decimal | None:
@@ -729,7 +749,7 @@ class _Reader:
             code=code,
             title=title,
             action_area=ActionArea(action_area),
-            weights=MappingProxyType(dict(weights)),
+            weights=FrozenMap(weights),
             indicators=tuple(indicators),
         )
         return dimension, weights
@@ -953,7 +973,7 @@ class _Reader:
                     valid = False
         if code is None or label is None or not valid or node.get("satisfaction") is None:
             return None
-        return Option(code=code, label=label, satisfaction=MappingProxyType(satisfaction))
+        return Option(code=code, label=label, satisfaction=FrozenMap(satisfaction))
 
     def criterion(
         self,
@@ -986,7 +1006,7 @@ class _Reader:
             return None
         if node.get("text") is not None and text is None:
             return None
-        return Criterion(tier=tier, gate=gate, target=MappingProxyType(target), text=text)
+        return Criterion(tier=tier, gate=gate, target=FrozenMap(target), text=text)
 
     def target(
         self, node: Any, path: str, question_type: str, kinds: tuple[str, ...] | None

@@ -695,16 +695,15 @@ def _suggested_value(
 ) -> Any:
     """The best answer at ``tier``; it never lowers the indicator's criteria at lower tiers.
 
-    Numbers only go up (the current value is kept when it is higher), a multiple choice only
-    adds options, and a single-choice option that fully meets a tier fully meets every lower
-    one (the rubric loader enforces this).
+    Numbers only go up (below the target s < 1; at or above it the answer is kept), a
+    multiple choice only adds options, and a single-choice option that fully meets a tier
+    fully meets every lower one (the rubric loader enforces this).
     """
     if satisfied:
         return current
     question_type = indicator.type
     if question_type in (QuestionType.NUMERIC, QuestionType.PERCENTAGE):
-        target = indicator.criterion(tier).target_for(index.kind)
-        return target if current is None else max(current, target)
+        return indicator.criterion(tier).target_for(index.kind)  # above any current value
     if question_type == QuestionType.BOOLEAN:
         return True
     if question_type == QuestionType.ORDINAL:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import pickle
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -156,6 +157,19 @@ def test_fingerprint_changes_when_a_target_changes():
     ind(edited, 0, 0)["criteria"][0]["target"]["industry"] = 10001
 
     assert rubric_from_dict(data).fingerprint() != rubric_from_dict(edited).fingerprint()
+
+
+def test_rubric_survives_pickling():
+    rubric = rubric_from_dict(valid_rubric_dict())
+
+    assert pickle.loads(pickle.dumps(rubric)) == rubric  # noqa: S301 (our own bytes)
+
+
+def test_rubric_mappings_are_read_only():
+    rubric = rubric_from_dict(valid_rubric_dict())
+
+    with pytest.raises(TypeError, match="immutable"):
+        rubric.dimensions[0].weights["industry"] = 100
 
 
 def test_fingerprint_is_sha256_hex():

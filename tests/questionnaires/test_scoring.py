@@ -878,6 +878,15 @@ def test_plan_picks_the_fewest_criteria_by_largest_gain():
     ]
 
 
+def test_plan_stops_once_the_score_reaches_exactly_0_8():
+    rubric = one_dimension(*perfect("D1.1", 5))
+    answers = {code: verified(True) for code in ("D1.1", "D1.2", "D1.3")}
+
+    result = score(rubric, "industry", {}, answers)  # T 0.6; each step gains 0.2
+
+    assert [step.indicator for step in result.next_tier_plan] == ["D1.4"]
+
+
 def test_plan_gain_is_the_exact_increase_of_the_tier_score():
     rubric, kind, preconditions, answers = _example_args()
     result = score(rubric, kind, preconditions, answers)
