@@ -1,0 +1,614 @@
+"""The operator's pages: submissions, the questionnaire, evidence, submitting, the organisation.
+
+Thin views: objects come through assessment.permissions (out of scope = 404), reads through
+assessment.selectors.submissions, writes through assessment.services.{submissions,organisations}.
+Every page works without JavaScript; static/js/questionnaire.js adds autosave on top.
+"""
+
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import SetPasswordForm
+from django.contrib.auth.views import PasswordResetConfirmView
+from django.db import transaction
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    JsonResponse,
+)
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse, reverse_lazy
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from assessment.errors import ApplicationError, Conflict
+from assessment.forms_questionnaire import (
+    EvidenceLinkForm,
+    EvidenceReplaceForm,
+    InviteForm,
+    PlatformForm,
+    SectionForm,
+    answer_error_message,
+    display_value,
+)
+from assessment.models import AssessmentCycle, EventKind, Evidence, Role, SubmissionState
+from assessment.permissions import visible_platforms
+from assessment.selectors import submissions as selectors
+from assessment.services import organisations as organisation_services
+from assessment.services import submissions as services
+from assessment.services.evidence_files import ACCEPT_ATTRIBUTE, INLINE_TYPES
+from assessment.services.workflow import record_event
+
+S = SubmissionState
+
+
+def operator_required(view):
+    """Signed in as a platform operator; anyone else gets a 404 (the page is not theirs)."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if request.user.role != Role.OPERATOR:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _submission(request: HttpRequest, submission_id: int):
+    submission = selectors.submission_for_operator(request.user, submission_id)
+    if submission is None:
+        raise Http404
+    return submission
+
+
+def _questionnaire_url(submission, section: str) -> str:
+    return reverse("operator_questionnaire", args=[submission.pk, section])
+
+
+# --- Home ----------------------------------------------------------------------------------------
+
+
+@operator_required
+def operator_home(request: HttpRequest) -> HttpResponse:
+    rows = selectors.operator_home_rows(request.user)
+    return render(request, "assessment/operator/home.html", {"rows": rows})
+
+
+@operator_required
+@require_POST
+def submission_start(request: HttpRequest) -> HttpResponse:
+    platform = visible_platforms(request.user).filter(pk=request.POST.get("platform")).first()
+    cycle = AssessmentCycle.objects.filter(pk=request.POST.get("cycle")).first()
+    if platform is None or cycle is None:
+        raise Http404
+    start = (
+        services.submission_copy_from_previous
+        if request.POST.get("mode") == "copy"
+        else services.submission_start
+    )
+    try:
+        submission = start(actor=request.user, platform=platform, cycle=cycle)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect("operator_home")
+    if request.POST.get("mode") == "copy":
+        messages.success(
+            request,
+            _(
+                "The draft was filled from the last cycle. Confirm or change each copied answer "
+                "and evidence item before you submit."
+            ),
+        )
+    return redirect(_questionnaire_url(submission, selectors.PRECONDITIONS))
+
+
+@operator_required
+def submission_continue(request: HttpRequest, submission_id: int) -> HttpResponse:
+    submission = _submission(request, submission_id)
+    if submission.state in selectors.EDITABLE_STATES:
+        section = selectors.first_section_to_edit(submission)
+        return redirect(_questionnaire_url(submission, section))
+    return redirect("operator_submission_view", submission.pk)
+
+
+# --- The questionnaire ---------------------------------------------------------------------------
+
+
+def _render_questionnaire(
+    request,
+    page,
+    form: SectionForm,
+    *,
+    status=200,
+    conflicts=None,
+    evidence_errors=None,
+    link_values=None,
+):
+    rows = form.rows(conflicts)
+    for row in rows:
+        code = row.question.code
+        row.evidence_errors = (evidence_errors or {}).get(code, [])
+        row.link_value = (link_values or {}).get(code, "")
+        if row.conflict:
+            row.conflict["text"] = selectors.answer_text(page.rubric, code, row.conflict["value"])
+    context = {
+        "page": page,
+        "submission": page.submission,
+        "rows": rows,
+        "accept": ACCEPT_ATTRIBUTE,
+        "max_bytes": settings.EVIDENCE_MAX_BYTES,
+        "has_errors": bool(form.errors or conflicts or evidence_errors),
+    }
+    return render(request, "assessment/operator/questionnaire.html", context, status=status)
+
+
+def _changes(form: SectionForm, page) -> list[services.AnswerChange]:
+    stored = {question.code: question for question in page.questions}
+    changes = []
+    for code, (raw, version) in form.cleaned.items():
+        question = stored[code]
+        unchanged = display_value(question.value) == (raw if raw != [] else "")
+        if unchanged and version == question.version and not question.needs_reconfirmation:
+            continue
+        changes.append(services.AnswerChange(question_code=code, value=raw, version=version))
+    return changes
+
+
+class _EvidenceRefused(Exception):
+    def __init__(self, code: str, message: str):
+        self.code, self.message = code, message
+
+
+def _evidence_action(request, submission, action: str) -> str | None:
+    """Carry out an evidence button of the questionnaire form; returns a success message."""
+    verb, _sep, target = action.partition(":")
+    if verb in ("upload", "link"):
+        code = target
+        try:
+            if verb == "upload":
+                uploaded = request.FILES.get(f"file-{code}")
+                if uploaded is None:
+                    raise _EvidenceRefused(code, _("Choose a file to upload."))
+                services.evidence_add_file(
+                    actor=request.user,
+                    submission=submission,
+                    question_code=code,
+                    uploaded_file=uploaded,
+                    description=request.POST.get(f"description-{code}", ""),
+                )
+                return _("The file was uploaded.")
+            link_form = EvidenceLinkForm(
+                {"url": request.POST.get(f"link-{code}", ""), "description": ""}
+            )
+            if not link_form.is_valid():
+                raise _EvidenceRefused(code, link_form.errors["url"][0])
+            services.evidence_add_link(
+                actor=request.user,
+                submission=submission,
+                question_code=code,
+                url=link_form.cleaned_data["url"],
+                description=request.POST.get(f"description-{code}", ""),
+            )
+            return _("The link was added.")
+        except ApplicationError as error:
+            raise _EvidenceRefused(code, str(error.message)) from error
+    evidence = Evidence.objects.filter(submission=submission, pk=target or 0).first()
+    if evidence is None or verb not in ("remove", "confirm", "replace"):
+        raise Http404
+    try:
+        if verb == "remove":
+            services.evidence_remove(actor=request.user, evidence=evidence)
+            return _("The evidence was removed.")
+        if verb == "confirm":
+            services.evidence_confirm(actor=request.user, evidence=evidence)
+            return _("The evidence is confirmed.")
+        replace_form = EvidenceReplaceForm(
+            {"url": request.POST.get(f"replace-link-{evidence.pk}", "")},
+            {"file": request.FILES.get(f"replace-file-{evidence.pk}")}
+            if request.FILES.get(f"replace-file-{evidence.pk}")
+            else {},
+        )
+        if not replace_form.is_valid():
+            errors = replace_form.errors.get("url") or replace_form.non_field_errors()
+            raise _EvidenceRefused(evidence.question_code, errors[0])
+        services.evidence_replace(
+            actor=request.user,
+            evidence=evidence,
+            uploaded_file=replace_form.cleaned_data.get("file"),
+            url=replace_form.cleaned_data.get("url") or "",
+        )
+        return _("The evidence was replaced; the previous version is kept in the history.")
+    except ApplicationError as error:
+        raise _EvidenceRefused(evidence.question_code, str(error.message)) from error
+
+
+@operator_required
+def questionnaire(request: HttpRequest, submission_id: int, section: str) -> HttpResponse:
+    submission = _submission(request, submission_id)
+    if submission.state not in selectors.EDITABLE_STATES and request.method == "GET":
+        return redirect("operator_submission_view", submission.pk)
+    page = selectors.questionnaire_page(submission, section)
+    if page is None:
+        raise Http404
+    if request.method != "POST":
+        form = SectionForm(rubric=page.rubric, questions=page.questions)
+        return _render_questionnaire(request, page, form)
+
+    form = SectionForm(rubric=page.rubric, questions=page.questions, data=request.POST)
+    link_values = {
+        key.removeprefix("link-"): value
+        for key, value in request.POST.items()
+        if key.startswith("link-")
+    }
+    if not form.is_valid():
+        return _render_questionnaire(request, page, form, status=400, link_values=link_values)
+    action = request.POST.get("action", "save")
+    try:
+        with transaction.atomic():
+            changes = _changes(form, page)
+            if changes:
+                services.answers_save(actor=request.user, submission=submission, changes=changes)
+            done = _evidence_action(request, submission, action) if ":" in action else None
+    except Conflict as error:
+        messages.error(request, error.message)
+        return _render_questionnaire(
+            request,
+            page,
+            form,
+            status=409,
+            conflicts=error.params.get("conflicts", {}),
+            link_values=link_values,
+        )
+    except _EvidenceRefused as refused:
+        return _render_questionnaire(
+            request,
+            page,
+            form,
+            status=400,
+            evidence_errors={refused.code: [refused.message]},
+            link_values=link_values,
+        )
+    except ApplicationError as error:
+        if error.field:
+            form.errors[error.field] = [str(error.message)]
+        else:
+            messages.error(request, error.message)
+        return _render_questionnaire(
+            request, page, form, status=error.status, link_values=link_values
+        )
+    messages.success(request, done or _("Your answers are saved."))
+    if action == "save_next" and page.next_section:
+        return redirect(_questionnaire_url(submission, page.next_section))
+    if action == "save_submit":
+        return redirect("operator_submission_submit", submission.pk)
+    anchor = f"#q-{action.partition(':')[2].replace('.', '-')}" if ":" in action else ""
+    return HttpResponseRedirect(_questionnaire_url(submission, section) + anchor)
+
+
+def _panels(submission) -> dict:
+    """The score panel and the section index, re-rendered for the autosave response."""
+    page = selectors.questionnaire_page(submission, selectors.PRECONDITIONS)
+    score = selectors.submission_provisional_score(submission)
+    return {
+        "score_html": render_to_string(
+            "assessment/operator/_score_panel.html", {"score": score, "submission": submission}
+        ),
+        "problems": len(page.problems),
+        "sections": [
+            {"code": link.code, "answered": link.answered, "total": link.total,
+             "complete": link.complete}
+            for link in page.sections
+        ],
+    }  # fmt: skip
+
+
+@operator_required
+@require_POST
+def autosave(request: HttpRequest, submission_id: int) -> JsonResponse:
+    """Save one answer (form-encoded like the page) and return its new version and the score."""
+    submission = _submission(request, submission_id)
+    code = request.POST.get("question", "")
+    page = selectors.questionnaire_page(
+        submission, code.split(".", 1)[0] if "." in code else selectors.PRECONDITIONS
+    )
+    question = next((q for q in page.questions if q.code == code), None) if page else None
+    if question is None:
+        return JsonResponse(
+            {
+                "code": "unknown_question",
+                "message": _("This question is not part of this questionnaire."),
+                "field": code,
+            },
+            status=400,
+        )
+    if not question.editable:
+        return JsonResponse(
+            {
+                "code": "not_editable",
+                "message": answer_error_message("not_reopened")
+                if submission.state == S.REVISION_REQUESTED
+                else _("This submission can no longer be changed."),
+                "field": code,
+            },
+            status=400,
+        )
+    form = SectionForm(rubric=page.rubric, questions=page.questions, data=request.POST, only={code})
+    if not form.is_valid():
+        return JsonResponse(
+            {"code": "invalid", "message": form.errors[code][0], "field": code}, status=400
+        )
+    if code not in form.cleaned:  # nothing chosen yet (a radio group left untouched)
+        return JsonResponse({"field": code, "version": question.version, "unchanged": True})
+    raw, version = form.cleaned[code]
+    try:
+        answer = services.answer_save(
+            actor=request.user,
+            submission=submission,
+            question_code=code,
+            value=raw,
+            version=version,
+        )
+    except Conflict as error:
+        theirs = error.params.get("conflicts", {}).get(code, {})
+        return JsonResponse(
+            {
+                "code": error.code,
+                "message": str(error.message),
+                "field": code,
+                "theirs": {
+                    "value": display_value(theirs.get("value")),
+                    "text": selectors.answer_text(page.rubric, code, theirs.get("value")),
+                    "version": theirs.get("version", 0),
+                    "updated_by": theirs.get("updated_by", ""),
+                },
+            },
+            status=409,
+        )
+    except ApplicationError as error:
+        return JsonResponse(
+            {"code": error.code, "message": str(error.message), "field": code},
+            status=error.status,
+        )
+    return JsonResponse(
+        {
+            "field": code,
+            "version": answer.version,
+            "value": display_value(answer.value),
+            "saved_at": timezone.localtime(answer.updated_at).strftime("%H:%M:%S"),
+            **_panels(submission),
+        }
+    )
+
+
+# --- Evidence download ---------------------------------------------------------------------------
+
+
+@login_required
+def evidence_download(request: HttpRequest, evidence_id: int) -> HttpResponse:
+    """Serve an evidence file to whoever may see its submission (inline for PDF and images)."""
+    evidence = selectors.evidence_for_user(request.user, evidence_id)
+    if evidence is None:
+        raise Http404
+    if request.user.role == Role.REVIEWER:
+        record_event(
+            submission=evidence.submission,
+            actor=request.user,
+            kind=EventKind.EVIDENCE_ACCESSED,
+            question_code=evidence.question_code,
+            detail={"evidence": evidence.pk},
+        )
+    if evidence.is_link:
+        return HttpResponseRedirect(evidence.url)
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    inline = evidence.content_type in INLINE_TYPES
+    response = FileResponse(
+        handle,
+        as_attachment=not inline,
+        filename=evidence.original_name or "evidence",
+        content_type=evidence.content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- Submitting, withdrawing, resubmitting -------------------------------------------------------
+
+
+@operator_required
+def submission_submit(request: HttpRequest, submission_id: int) -> HttpResponse:
+    submission = _submission(request, submission_id)
+    resubmit = submission.state == S.REVISION_REQUESTED
+    if submission.state not in selectors.EDITABLE_STATES:
+        return redirect("operator_submission_view", submission.pk)
+    problems = selectors.submission_completeness(submission)
+    score = selectors.provisional_score(
+        selectors.rubric_of(submission.rubric_version), getattr(submission, "score_summary", None)
+    )
+    context = {
+        "submission": submission,
+        "problems": problems,
+        "score": score,
+        "resubmit": resubmit,
+        "confirm_error": "",
+    }
+    if request.method == "POST":
+        if request.POST.get("confirm") != "yes":
+            context["confirm_error"] = _("Tick the box to confirm that your answers are final.")
+            return render(request, "assessment/operator/submit.html", context, status=400)
+        action = services.submission_resubmit if resubmit else services.submission_submit
+        try:
+            action(actor=request.user, submission=submission, note=request.POST.get("note", ""))
+        except ApplicationError as error:
+            messages.error(request, error.message)
+            context["problems"] = selectors.submission_completeness(submission)
+            return render(request, "assessment/operator/submit.html", context, status=400)
+        messages.success(
+            request,
+            _("Your submission was resubmitted for review.")
+            if resubmit
+            else _("Your submission was handed in. Its answers can no longer be changed."),
+        )
+        return redirect("operator_submission_view", submission.pk)
+    return render(request, "assessment/operator/submit.html", context)
+
+
+@operator_required
+def submission_withdraw(request: HttpRequest, submission_id: int) -> HttpResponse:
+    submission = _submission(request, submission_id)
+    if request.method == "POST":
+        try:
+            services.submission_withdraw(
+                actor=request.user, submission=submission, note=request.POST.get("note", "")
+            )
+        except ApplicationError as error:
+            messages.error(request, error.message)
+            return redirect("operator_submission_view", submission.pk)
+        messages.success(request, _("The submission was withdrawn."))
+        return redirect("operator_home")
+    return render(request, "assessment/operator/withdraw.html", {"submission": submission})
+
+
+@operator_required
+def submission_view(request: HttpRequest, submission_id: int) -> HttpResponse:
+    """The whole submission, read-only, with its score and history."""
+    submission = _submission(request, submission_id)
+    context = {
+        "submission": submission,
+        "sections": selectors.submission_overview(submission),
+        "history": selectors.submission_history(submission),
+        "score": selectors.provisional_score(
+            selectors.rubric_of(submission.rubric_version),
+            getattr(submission, "score_summary", None),
+        ),
+        "editable": submission.state in selectors.EDITABLE_STATES,
+        "can_withdraw": submission.state
+        in (S.DRAFT, S.SUBMITTED, S.REVISION_REQUESTED, S.RESUBMITTED),
+    }
+    return render(request, "assessment/operator/submission_view.html", context)
+
+
+# --- The organisation ----------------------------------------------------------------------------
+
+
+@operator_required
+def organisation_detail(request: HttpRequest) -> HttpResponse:
+    invite_form = InviteForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if invite_form.is_valid():
+            try:
+                organisation_services.colleague_invite(
+                    actor=request.user,
+                    email=invite_form.cleaned_data["email"],
+                    full_name=invite_form.cleaned_data["full_name"],
+                )
+            except ApplicationError as error:
+                invite_form.add_error(error.field or None, str(error.message))
+            else:
+                messages.success(
+                    request,
+                    _("An invitation was sent to %(email)s.")
+                    % {"email": invite_form.cleaned_data["email"]},
+                )
+                return redirect("organisation_detail")
+        status = 400
+    context = {
+        "organisation": request.user.organisation,
+        "platforms": selectors.organisation_platforms(request.user),
+        "members": selectors.organisation_members(request.user),
+        "invite_form": invite_form,
+    }
+    return render(request, "assessment/operator/organisation.html", context, status=status)
+
+
+@operator_required
+@require_POST
+def colleague_remove(request: HttpRequest, user_id: int) -> HttpResponse:
+    colleague = selectors.organisation_members(request.user).filter(pk=user_id).first()
+    if colleague is None:
+        raise Http404
+    try:
+        organisation_services.colleague_remove(actor=request.user, colleague=colleague)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("%(name)s was removed.") % {"name": colleague})
+    return redirect("organisation_detail")
+
+
+def _platform_form_view(request, platform=None):
+    form = PlatformForm(request.POST or None, instance=platform)
+    if request.method == "POST" and form.is_valid():
+        fields = {
+            "name": form.cleaned_data["name"],
+            "kind": form.cleaned_data["kind"],
+            "region": form.cleaned_data["region"],
+            "launched_year": form.cleaned_data["launched_year"],
+            "industries": list(form.cleaned_data["industries"]),
+            "website": form.cleaned_data["website"],
+        }
+        try:
+            if platform is None:
+                organisation_services.platform_create(actor=request.user, **fields)
+            else:
+                organisation_services.platform_update(
+                    actor=request.user, platform=platform, **fields
+                )
+        except ApplicationError as error:
+            form.add_error(error.field or None, str(error.message))
+        else:
+            messages.success(request, _("The platform was saved."))
+            return redirect("organisation_detail")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "assessment/operator/platform_form.html",
+        {"form": form, "platform": platform},
+        status=status,
+    )
+
+
+@operator_required
+def platform_create(request: HttpRequest) -> HttpResponse:
+    return _platform_form_view(request)
+
+
+@operator_required
+def platform_edit(request: HttpRequest, platform_id: int) -> HttpResponse:
+    platform = visible_platforms(request.user).filter(pk=platform_id).first()
+    if platform is None:
+        raise Http404
+    return _platform_form_view(request, platform)
+
+
+class _InvitationPasswordForm(SetPasswordForm):
+    def save(self, commit=True):
+        return organisation_services.invitation_accept(
+            user=self.user, password=self.cleaned_data["new_password1"]
+        )
+
+
+class InvitationAcceptView(PasswordResetConfirmView):
+    """The invited colleague chooses a password, which activates the account."""
+
+    form_class = _InvitationPasswordForm
+    template_name = "assessment/operator/invitation_accept.html"
+    reset_url_token = "set-password"  # noqa: S105 (a URL segment, not a secret)
+    success_url = reverse_lazy("login")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, _("Your account is ready. Please sign in."))
+        return response
