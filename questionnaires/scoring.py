@@ -371,7 +371,7 @@ def _reason(
 ) -> tuple[str, dict[str, Any]]:
     if basis_code == "unanswered":
         return basis_code, basis_params
-    params = {**basis_params, "evidence": status, "evidence_mode": mode, "v": _V_TEXT[v]}
+    params = {**basis_params, "evidence": str(status), "evidence_mode": str(mode), "v": _V_TEXT[v]}
     if status == EvidenceStatus.CORRECTED:
         return "corrected_by_reviewer", {**params, "basis": basis_code}
     if mode != EvidenceMode.NONE and status == EvidenceStatus.REJECTED:
