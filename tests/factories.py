@@ -133,3 +133,113 @@ class AnswerFactory(factory.django.DjangoModelFactory):
     question_code = "D1.1"
     value = 5
     updated_by = factory.LazyAttribute(lambda answer: answer.submission.created_by)
+
+
+# --- Review desk: answered submissions and evidence ----------------------------------------------
+
+
+class EvidenceLinkFactory(factory.django.DjangoModelFactory):
+    """A link as evidence (no file), uploaded by the submission's creator."""
+
+    class Meta:
+        model = "assessment.Evidence"
+
+    submission = factory.SubFactory(SubmissionFactory)
+    question_code = "D1.1"
+    url = factory.LazyAttribute(
+        lambda evidence: f"https://evidence.example.cn/{evidence.question_code}.pdf"
+    )
+    description = "证明材料"
+    uploaded_by = factory.LazyAttribute(lambda evidence: evidence.submission.created_by)
+
+
+def answer_meeting(indicator, kind: str, tier: str):
+    """An answer that fully meets `indicator` up to `tier` (and nothing above it)."""
+    from questionnaires.choices import TIER_ORDER
+
+    reached = [c for c in indicator.criteria if TIER_ORDER.index(c.tier) <= TIER_ORDER.index(tier)]
+    if indicator.type in ("numeric", "percentage"):
+        targets = [c.target_for(kind) for c in reached if c.target_for(kind) is not None]
+        best = max(targets) if targets else 0
+        return int(best) if best == int(best) else float(best)
+    if indicator.type == "boolean":
+        return bool(reached)
+    if indicator.type == "ordinal":
+        return 3 if reached else 0
+    tiers = [c.tier for c in reached]
+    useful = [o for o in indicator.options if any(o.satisfaction_at(t) > 0 for t in tiers)]
+    if indicator.multiple:
+        return [option.code for option in useful] or [indicator.options[0].code]
+    best = max(indicator.options, key=lambda o: [o.satisfaction_at(t) for t in reversed(tiers)])
+    return best.code
+
+
+def answered_submission(*, tier: str = "basic", evidence: bool = True, **fields):
+    """A submission (default state "submitted") whose answers fully meet every criterion up to
+    `tier`, with every precondition met and a link as evidence wherever the rubric asks for it.
+    Its claimed result is the engine's result for those answers with unreviewed evidence."""
+    from django.utils import timezone
+
+    from assessment.services.scoring import submission_rescore
+    from questionnaires.selectors import rubric_of
+
+    fields.setdefault("state", "submitted")
+    submission = SubmissionFactory(**fields)
+    rubric = rubric_of(submission.rubric_version)
+    answers, links = [], []
+    for precondition in rubric.preconditions:
+        answers.append(
+            Answer(
+                submission=submission,
+                question_code=precondition.code,
+                value=True,
+                updated_by=submission.created_by,
+            )
+        )
+    for indicator in rubric.indicators:
+        if not indicator.applies_to(submission.platform_kind):
+            continue
+        answers.append(
+            Answer(
+                submission=submission,
+                question_code=indicator.code,
+                value=answer_meeting(indicator, submission.platform_kind, tier),
+                updated_by=submission.created_by,
+            )
+        )
+        if evidence and indicator.evidence != "none":
+            links.append(
+                EvidenceLinkFactory.build(submission=submission, question_code=indicator.code)
+            )
+    Answer.objects.bulk_create(answers)
+    for link in links:
+        link.save()
+    result = submission_rescore(submission=submission)
+    if submission.state != "draft":
+        submission.claimed_result = result.result
+        submission.submitted_at = submission.submitted_at or timezone.now()
+        submission.save(update_fields=["claimed_result", "submitted_at"])
+    return submission
+
+
+# --- Operator: evidence files --------------------------------------------------------------------
+
+
+def pdf_bytes(title: str = "证明材料") -> bytes:
+    """A small, valid one-page PDF (read back with pypdf in the tests that need it)."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.add_metadata({"/Title": title})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def uploaded_file(content: bytes, name: str = "evidence.pdf"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content)
