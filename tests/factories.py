@@ -243,3 +243,134 @@ def uploaded_file(content: bytes, name: str = "evidence.pdf"):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, content)
+
+
+# --- Operator: evidence files --------------------------------------------------------------------
+
+
+def pdf_bytes(title: str = "证明材料") -> bytes:
+    """A small, valid one-page PDF (read back with pypdf in the tests that need it)."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.add_metadata({"/Title": title})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def uploaded_file(content: bytes, name: str = "evidence.pdf"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content)
+
+
+# --- Dashboards: stored score summaries, dimension scores, certifications, targets ---------------
+
+
+class ScoreSummaryFactory(factory.django.DjangoModelFactory):
+    """A stored score summary with hand-set figures (what dashboards aggregate)."""
+
+    class Meta:
+        model = "assessment.ScoreSummary"
+
+    submission = factory.SubFactory(SubmissionFactory)
+    result = "not_rated"
+    progress_index = "0.00"
+    score_basic = "0.0000"
+    score_growth = "0.0000"
+    score_leading = "0.0000"
+    score_ecosystem = "0.0000"
+    tier_in_reach = "basic"
+    connected_devices = None
+    enterprises_served = None
+    breakdown = factory.LazyFunction(lambda: {"dimensions": {}})
+
+
+class DimensionScoreFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "assessment.DimensionScore"
+
+    submission = factory.SubFactory(SubmissionFactory)
+    dimension_code = "D1"
+    mean = "0.5000"
+
+
+def _now():
+    from django.utils import timezone
+
+    return timezone.now()
+
+
+class CertificationFactory(factory.django.DjangoModelFactory):
+    """A certified tier (status certified unless given), proposed by a fresh reviewer."""
+
+    class Meta:
+        model = "assessment.Certification"
+
+    submission = factory.SubFactory(SubmissionFactory, state="certified")
+    tier = "basic"
+    status = "certified"
+    rubric_label = "iip-2026@1.0"
+    snapshot = factory.LazyFunction(dict)
+    proposed_by = factory.LazyFunction(lambda: reviewer())
+    proposed_at = factory.LazyFunction(_now)
+    certified_at = factory.LazyAttribute(lambda certification: certification.proposed_at)
+
+
+class TargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "assessment.Target"
+
+    name_zh_hans = "目标"
+    name_en = "Target"
+    metric = "influential_platforms"
+    comparison = "gt"
+    target_value = 450
+    deadline = "2028-12-31"
+    region = None
+
+
+def scored_submission(
+    *,
+    region_code: str,
+    cycle,
+    kind: str = "industry",
+    state: str = "submitted",
+    certified_tier: str = "",
+    progress_index: str = "0.00",
+    tier_in_reach: str = "basic",
+    connected_devices: int | None = None,
+    enterprises_served: int | None = None,
+    industries=("C",),
+    dimension_means: dict | None = None,
+    breakdown: dict | None = None,
+    organisation=None,
+):
+    """A platform in `region_code` with one submission in `cycle`, its stored score summary
+    (figures as given), dimension scores and, with `certified_tier`, a certification."""
+    organisation = organisation or OrganisationFactory(region=region(region_code))
+    platform = PlatformFactory(
+        organisation=organisation,
+        region=region(region_code),
+        kind=kind,
+        industries=list(industries),
+    )
+    submission = SubmissionFactory(platform=platform, cycle=cycle, state=state)
+    ScoreSummaryFactory(
+        submission=submission,
+        result=certified_tier or "not_rated",
+        progress_index=progress_index,
+        tier_in_reach=tier_in_reach,
+        connected_devices=connected_devices,
+        enterprises_served=enterprises_served,
+        breakdown=breakdown or {"dimensions": {}},
+    )
+    for code, mean in (dimension_means or {}).items():
+        DimensionScoreFactory(submission=submission, dimension_code=code, mean=mean)
+    if certified_tier:
+        CertificationFactory(submission=submission, tier=certified_tier)
+    return submission

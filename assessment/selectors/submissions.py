@@ -89,6 +89,10 @@ class Problem:
     title: str
 
     @property
+    def anchor(self) -> str:
+        return "q-" + self.question_code.replace(".", "-")
+
+    @property
     def message(self) -> str:
         return {
             "unanswered": _("Not answered"),

@@ -149,6 +149,12 @@ def _withdraw_decisions(submission: Submission, codes: Iterable[str]) -> None:
 
 def _create_draft(actor: User, platform: Platform, cycle: AssessmentCycle) -> Submission:
     _require_operator_of(actor, platform)
+    if Submission.objects.filter(platform=platform, cycle_id=cycle.pk).exists():
+        raise ApplicationError(
+            "submission_exists",
+            _("%(platform)s already has a submission in this cycle.") % {"platform": platform},
+        )
+    cycle = AssessmentCycle.objects.get(pk=cycle.pk)  # the stored dates, whatever the caller holds
     if not cycle.is_open():
         raise ApplicationError(
             "cycle_closed",
