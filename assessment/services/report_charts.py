@@ -1,0 +1,217 @@
+"""Charts for PDF reports, drawn in-process by matplotlib as SVG (no browser involved).
+
+Text is kept as SVG <text> (``svg.fonttype = none``) so WeasyPrint sets it in the report's own
+embedded CJK font: the words stay searchable and copyable in the PDF. Tier colours are
+questionnaires.choices.TIER_COLOURS, as on the dashboards.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import math
+import re
+from collections.abc import Sequence
+from decimal import Decimal
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.patches  # noqa: E402
+from matplotlib import pyplot as plt  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+from questionnaires.choices import TIER_COLOURS, TIER_ORDER  # noqa: E402
+
+FONT_FAMILY = ["Noto Sans CJK SC", "DejaVu Sans"]
+INK = "#1d2433"
+INK_SOFT = "#4a5468"
+LINE = "#d9dee7"
+BAR = 0.8
+
+plt.rcParams.update(
+    {
+        "svg.fonttype": "none",
+        "svg.hashsalt": "iip-report",  # stable ids: the same data gives the same SVG
+        "font.family": "sans-serif",
+        "font.sans-serif": FONT_FAMILY,
+        "font.size": 9,
+        "axes.edgecolor": LINE,
+        "axes.labelcolor": INK,
+        "xtick.color": INK_SOFT,
+        "ytick.color": INK_SOFT,
+        "text.color": INK,
+        "axes.unicode_minus": False,
+    }
+)
+
+_XML_DECLARATION = re.compile(r"^<\?xml[^>]*>\s*(<!DOCTYPE[^>]*>\s*)?", re.DOTALL)
+_METADATA = re.compile(r"<metadata>.*?</metadata>\s*", re.DOTALL)
+
+
+_ID = re.compile(r'\bid="([^"]+)"')
+
+
+def _svg(figure: Figure, prefix: str) -> str:
+    """The figure as an inline <svg> element (no XML prolog, no creation-date metadata).
+
+    Element ids get ``prefix`` so that several charts in one HTML document never clash.
+    """
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+    plt.close(figure)
+    svg = _METADATA.sub("", _XML_DECLARATION.sub("", buffer.getvalue()))
+    ids = set(_ID.findall(svg))
+    if not ids:
+        return svg
+    pattern = re.compile(
+        r'(id="|url\(#|href="#)(' + "|".join(re.escape(name) for name in ids) + r')(?=[")])'
+    )
+    return pattern.sub(lambda match: f"{match.group(1)}{prefix}-{match.group(2)}", svg)
+
+
+def as_image(svg: str, alt: str) -> str:
+    """An <img> element with the SVG as a data: URL (WeasyPrint renders it; no fetching)."""
+    from django.utils.html import format_html
+
+    encoded = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    return format_html('<img src="data:image/svg+xml;base64,{}" alt="{}">', encoded, alt)
+
+
+def radar_chart(
+    labels: Sequence[str],
+    values: Sequence[Decimal | float],
+    *,
+    colour: str,
+    series_label: str,
+    peer_values: Sequence[Decimal | float] | None = None,
+    peer_label: str = "",
+) -> str:
+    """Dimension means (0…1) on a radar, optionally against the peer median."""
+    count = len(labels)
+    angles = [math.pi / 2 - 2 * math.pi * index / count for index in range(count)]
+    closed = [*angles, angles[0]]
+    figure = plt.figure(figsize=(5.4, 4.6))
+    axes = figure.add_subplot(projection="polar")
+    axes.set_ylim(0, 1)
+    axes.set_yticks([0.25, 0.5, 0.8, 1.0])
+    axes.set_yticklabels(["0.25", "0.5", "0.8", "1"], fontsize=7)
+    axes.set_xticks(angles)
+    axes.set_xticklabels(labels, fontsize=8)
+    axes.tick_params(axis="x", pad=10)
+    axes.grid(color=LINE, linewidth=0.6)
+    axes.spines["polar"].set_color(LINE)
+    own = [float(value) for value in values]
+    axes.plot(closed, [*own, own[0]], color=colour, linewidth=2, label=series_label)
+    axes.fill(closed, [*own, own[0]], color=colour, alpha=0.18)
+    if peer_values:
+        peers = [float(value) for value in peer_values]
+        axes.plot(
+            closed,
+            [*peers, peers[0]],
+            color=INK_SOFT,
+            linewidth=1.2,
+            linestyle="--",
+            label=peer_label,
+        )
+    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=2, frameon=False, fontsize=8)
+    return _svg(figure, "radar")
+
+
+def tier_score_bars(labels: Sequence[str], scores: Sequence[Decimal | float], bar_label: str):
+    """T(k) per tier as bars in the tier colours, against the 0.8 bar."""
+    figure, axes = plt.subplots(figsize=(3.6, 3.0))
+    values = [float(score) for score in scores]
+    positions = range(len(values))
+    axes.bar(
+        positions,
+        values,
+        color=[TIER_COLOURS[tier] for tier in TIER_ORDER],
+        width=0.62,
+        edgecolor="none",
+    )
+    axes.axhline(BAR, color="#b3261e", linewidth=1, linestyle="--")
+    axes.text(len(values) - 0.5, BAR + 0.02, bar_label, color="#b3261e", ha="right", fontsize=8)
+    for position, value in zip(positions, values, strict=True):
+        axes.text(position, value + 0.02, f"{value:.2f}", ha="center", fontsize=8, color=INK)
+    axes.set_xticks(list(positions))
+    axes.set_xticklabels(labels)
+    axes.set_ylim(0, 1.1)
+    axes.set_yticks([0, 0.2, 0.4, 0.6, 0.8, 1.0])
+    axes.spines[["top", "right"]].set_visible(False)
+    return _svg(figure, "tier-bars")
+
+
+def tier_distribution_bars(
+    area_names: Sequence[str], counts: Sequence[Sequence[int]], tier_labels: Sequence[str]
+) -> str:
+    """Certified platforms per area, stacked by tier (horizontal bars)."""
+    height = max(1.8, 0.24 * len(area_names) + 0.9)
+    figure, axes = plt.subplots(figsize=(6.4, height))
+    lefts = [0] * len(area_names)
+    positions = list(range(len(area_names)))
+    for tier_index, tier in enumerate(TIER_ORDER):
+        widths = [row[tier_index] for row in counts]
+        axes.barh(
+            positions,
+            widths,
+            left=lefts,
+            color=TIER_COLOURS[tier],
+            label=tier_labels[tier_index],
+            height=0.7,
+        )
+        lefts = [left + width for left, width in zip(lefts, widths, strict=True)]
+    axes.set_yticks(positions)
+    axes.set_yticklabels(area_names, fontsize=7.5)
+    axes.invert_yaxis()
+    axes.spines[["top", "right"]].set_visible(False)
+    axes.legend(ncol=4, loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False, fontsize=8)
+    return _svg(figure, "areas")
+
+
+def progress_histogram(values: Sequence[float], label: str) -> str:
+    """The distribution of the progress index S (0…4), coloured by the tier each bin lies in."""
+    figure, axes = plt.subplots(figsize=(6.4, 2.2))
+    bins = [step / 4 for step in range(17)]
+    counts, edges, patches = axes.hist(values, bins=bins, edgecolor="white")
+    for left, patch in zip(edges, patches, strict=False):
+        tier = TIER_ORDER[min(int(left), 3)] if left >= 1 else "not_rated"
+        patch.set_facecolor(TIER_COLOURS[tier])
+    axes.set_xlim(0, 4)
+    axes.set_xlabel(label)
+    axes.spines[["top", "right"]].set_visible(False)
+    return _svg(figure, "progress")
+
+
+def tile_map(tiles: Sequence[tuple[str, int, int, int]], legend_label: str) -> str:
+    """The provinces as a tile grid (name, row, column, count), shaded by count."""
+    figure, axes = plt.subplots(figsize=(6.4, 4.6))
+    top = max((count for _name, _row, _col, count in tiles), default=0) or 1
+    colour_map = matplotlib.colormaps["viridis_r"]
+    for name, row, column, count in tiles:
+        share = count / top
+        colour = colour_map(0.08 + 0.8 * share) if count else "#eef1f6"
+        axes.add_patch(
+            matplotlib.patches.Rectangle(
+                (column, -row), 0.94, 0.94, facecolor=colour, edgecolor="white"
+            )
+        )
+        text_colour = "white" if count and share > 0.45 else INK
+        axes.text(
+            column + 0.47, -row + 0.6, name, ha="center", va="center", fontsize=6.5,
+            color=text_colour,
+        )  # fmt: skip
+        axes.text(
+            column + 0.47, -row + 0.28, str(count), ha="center", va="center", fontsize=7,
+            color=text_colour, fontweight="bold",
+        )  # fmt: skip
+    if tiles:
+        columns = [column for _n, _r, column, _c in tiles]
+        rows = [row for _n, row, _col, _c in tiles]
+        axes.set_xlim(min(columns) - 0.1, max(columns) + 1.05)
+        axes.set_ylim(-max(rows) - 0.1, -min(rows) + 1.05)
+    axes.set_aspect("equal")
+    axes.axis("off")
+    axes.set_title(legend_label, fontsize=8, color=INK_SOFT, loc="left")
+    return _svg(figure, "map")

@@ -1,0 +1,593 @@
+"""Evaluation and regional reports: issue, render to PDF (WeasyPrint), verify, batch.
+
+One path for the web, the CLI and the batch task: :func:`submission_report_pdf` issues (or
+re-uses) a report number for a submission's current facts, renders the PDF and records the
+PDF's SHA-256; :func:`regional_report_pdf` renders a province's or the nation's summary.
+
+Safety: WeasyPrint fetches nothing from the network. Its URL fetcher serves only our own
+static files (under a private ``.invalid`` base URL) and inline ``data:`` URLs; every other
+URL (operators' links included) is refused and only printed as text. User text reaches the
+templates through Django's autoescaping.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import mimetypes
+import os
+import re
+import tempfile
+import zipfile
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import segno
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.core.files import File
+from django.db import transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from assessment import presentation
+from assessment.errors import ApplicationError, NotFound, PermissionDenied
+from assessment.models import (
+    AssessmentCycle,
+    IssuedPdf,
+    IssuedReport,
+    Region,
+    ReportBatch,
+    ReportBatchStatus,
+    Submission,
+    User,
+)
+from assessment.models.reviews import CertificationStatus
+from assessment.selectors import reports as report_selectors
+from assessment.services import report_charts
+from questionnaires.choices import TIER_COLOURS, TIER_ORDER
+
+logger = logging.getLogger(__name__)
+# WeasyPrint logs every layout step at INFO; keep only its warnings (refused URLs, glyphs).
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+REPORT_LANGUAGES = ("zh-hans", "en")
+# PDF/A-3u: archival, with a Unicode mapping for every glyph (searchable text). WeasyPrint
+# writes the XMP identification, the sRGB output intent and embeds every font.
+PDF_VARIANT = "pdf/a-3u"
+STATIC_BASE_URL = "https://static.report.invalid/"
+REPORT_NUMBER_PATTERN = re.compile(r"^IIP-([A-Za-z0-9_-]{1,20})-(\d{6,})-([0-9A-F]{4})$")
+PROVISIONAL_MARK = "暂定 PROVISIONAL"
+
+
+# --- Safe fetching -----------------------------------------------------------------------------
+
+
+class StaticOnlyURLFetcher(URLFetcher):
+    """Serves our own static files and data: URLs; refuses everything else (no network)."""
+
+    def fetch(self, url, headers=None):
+        if url.startswith("data:"):
+            return super().fetch(url, headers)
+        if not url.startswith(STATIC_BASE_URL):
+            raise ValueError(f"report rendering fetches no external resource: {url[:200]}")
+        relative = url.removeprefix(STATIC_BASE_URL).split("?", 1)[0].split("#", 1)[0]
+        if not relative or ".." in relative.split("/") or relative.startswith("/"):
+            raise ValueError(f"not a static file: {url[:200]}")
+        found = finders.find(relative)
+        if not found:
+            raise ValueError(f"no such static file: {relative}")
+        content_type = mimetypes.guess_type(found)[0] or "application/octet-stream"
+        return URLFetcherResponse(
+            url, Path(found).read_bytes(), headers={"Content-Type": content_type}
+        )
+
+
+def css_string(text: str) -> SafeString:
+    """A CSS string literal for any text (everything but plain letters is hex-escaped)."""
+    escaped = "".join(
+        character if character.isalnum() or character in " -_.:/·," else f"\\{ord(character):x} "
+        for character in str(text)
+    )
+    return mark_safe(f'"{escaped}"')  # noqa: S308 -- every special character is escaped above
+
+
+def render_pdf(html: str) -> bytes:
+    document = HTML(string=html, base_url=STATIC_BASE_URL, url_fetcher=StaticOnlyURLFetcher())
+    return document.write_pdf(pdf_variant=PDF_VARIANT, uncompressed_pdf=False)
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+# --- Report numbers and canonical data ---------------------------------------------------------
+
+
+def _check_code(prefix: str) -> str:
+    digest = hmac.new(settings.SECRET_KEY.encode(), prefix.encode(), hashlib.sha256).hexdigest()
+    return digest[:4].upper()
+
+
+def report_number_for(cycle_code: str, serial: int) -> str:
+    prefix = f"IIP-{cycle_code}-{serial:06d}"
+    return f"{prefix}-{_check_code(prefix)}"
+
+
+def normalise_report_number(text: str) -> str:
+    return re.sub(r"\s+", "", text or "").upper()
+
+
+def report_number_is_well_formed(number: str) -> bool:
+    return bool(REPORT_NUMBER_PATTERN.match(number))
+
+
+def canonical_facts(submission: Submission, language: str) -> dict[str, Any]:
+    """The authoritative facts a report states (everything but its number)."""
+    breakdown = report_selectors.score_breakdown(submission)
+    certification = report_selectors.certification_of(submission)
+    platform = submission.platform
+    if certification is None or submission.state != "certified":
+        status = "provisional"
+    else:
+        status = certification.status
+    return {
+        "platform": platform.name,
+        "organisation": platform.organisation.name,
+        "credit_code": platform.organisation.credit_code,
+        "region": platform.region_id,
+        "kind": submission.platform_kind,
+        "cycle": submission.cycle.code,
+        "rubric": certification.rubric_label if certification else submission.rubric_version.label,
+        "result": breakdown["result"],
+        "progress_index": breakdown["progress_index"],
+        "tier_scores": {tier: breakdown["tiers"][tier]["score"] for tier in TIER_ORDER},
+        "certification": {
+            "status": status,
+            "tier": certification.tier if certification and status != "provisional" else None,
+            "certified_at": certification.certified_at.date().isoformat()
+            if certification and certification.certified_at and status != "provisional"
+            else None,
+            "valid_until": certification.valid_until.isoformat()
+            if certification and certification.valid_until and status != "provisional"
+            else None,
+        },
+        "language": language,
+    }
+
+
+def canonical_json(data: dict[str, Any]) -> str:
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def canonical_hash(data: dict[str, Any]) -> str:
+    return sha256_hex(canonical_json(data).encode("utf-8"))
+
+
+def _check_language(language: str) -> str:
+    if language not in REPORT_LANGUAGES:
+        raise ApplicationError(
+            "unknown_language",
+            _("Reports are available in Chinese (zh-hans) and English (en)."),
+            field="lang",
+        )
+    return language
+
+
+@transaction.atomic
+def report_issue(*, submission: Submission, language: str, user: User | None) -> IssuedReport:
+    """The report number for the submission's current facts in this language.
+
+    Re-uses the latest number when the facts are unchanged; otherwise issues a new one.
+    """
+    language = _check_language(language)
+    facts = canonical_facts(submission, language)
+    latest = (
+        IssuedReport.objects.select_for_update()
+        .filter(submission=submission, language=language)
+        .order_by("-id")
+        .first()
+    )
+    if latest is not None:
+        previous = {k: v for k, v in latest.canonical_data.items() if k != "report_number"}
+        if previous == facts:
+            return latest
+    report = IssuedReport.objects.create(
+        number=f"pending-{submission.pk}-{timezone.now().timestamp()}",
+        submission=submission,
+        language=language,
+        certified=facts["certification"]["status"] == CertificationStatus.CERTIFIED,
+        canonical_sha256="",
+        canonical_data={},
+        issued_by=user if user is not None and user.is_authenticated else None,
+    )
+    report.number = report_number_for(submission.cycle.code, report.pk)
+    report.canonical_data = {**facts, "report_number": report.number}
+    report.canonical_sha256 = canonical_hash(report.canonical_data)
+    report.save(update_fields=["number", "canonical_data", "canonical_sha256"])
+    return report
+
+
+def verification_url(number: str) -> str:
+    return settings.SITE_URL + reverse("verify_report_detail", kwargs={"number": number})
+
+
+def _qr_svg(url: str) -> SafeString:
+    svg = segno.make(url, error="m").svg_inline(scale=3, border=2, dark="#1d2433")
+    return mark_safe(svg)  # noqa: S308 -- segno's own SVG markup; the URL is ours
+
+
+# --- Evaluation report -------------------------------------------------------------------------
+
+
+def _page_counter_css() -> str:
+    """ "Page x of y" in the active language, as CSS content with page counters."""
+    template = gettext("Page %(page)s of %(pages)s")
+    parts = []
+    for part in re.split(r"(%\(pages?\)s)", template):
+        if part == "%(page)s":
+            parts.append("counter(page)")
+        elif part == "%(pages)s":
+            parts.append("counter(pages)")
+        elif part:
+            parts.append(css_string(part))
+    return " ".join(parts)
+
+
+def _footer_css(reference: str, header: str) -> SafeString:
+    return mark_safe(  # noqa: S308 -- built from css_string() values and counters only
+        f"@page {{ @bottom-left {{ content: {css_string(reference)}; }} "
+        f"@bottom-right {{ content: {_page_counter_css()}; }} "
+        f"@top-left {{ content: {css_string(header)}; }} }}"
+    )
+
+
+def submission_report_charts(data: dict[str, Any]) -> dict[str, str]:
+    codes = list(data["profile"])
+    labels = [f"{code} {data['dimension_titles'][code]}" for code in codes]
+    peer_medians = data["peers"]["medians"]
+    peer_values = [peer_medians.get(code, 0) for code in codes] if peer_medians else None
+    radar = report_charts.radar_chart(
+        labels,
+        [data["profile"][code] for code in codes],
+        colour=data["result_colour"]
+        if data["result"] != "not_rated"
+        else TIER_COLOURS["not_rated"],
+        series_label=gettext("This platform"),
+        peer_values=peer_values,
+        peer_label=gettext("Median of %(count)s certified peers")
+        % {"count": data["peers"]["count"]},
+    )
+    bars = report_charts.tier_score_bars(
+        [tier["label"] for tier in data["tiers"]],
+        [tier["score"] for tier in data["tiers"]],
+        gettext("bar 0.8"),
+    )
+    return {
+        "radar": report_charts.as_image(radar, gettext("Radar chart of the dimension means")),
+        "tier_bars": report_charts.as_image(bars, gettext("Bar chart of the tier scores")),
+    }
+
+
+def submission_report_html(
+    *, submission: Submission, report: IssuedReport, with_charts: bool = True
+) -> str:
+    """The report as HTML for WeasyPrint, in the report's language."""
+    with translation.override(report.language):
+        data = report_selectors.submission_report_data(submission, with_peers=with_charts)
+        issued_on = timezone.localtime(report.issued_at).date().isoformat()
+        url = verification_url(report.number)
+        context = {
+            **data,
+            "report": report,
+            "issued_on": issued_on,
+            "provisional": not report.certified,
+            "provisional_mark": PROVISIONAL_MARK,
+            "verification_url": url,
+            "qr_svg": _qr_svg(url),
+            "charts": submission_report_charts(data) if with_charts else None,
+            "footer_css": _footer_css(
+                gettext("Report No. %(number)s") % {"number": report.number},
+                gettext("Evaluation report · %(platform)s")
+                % {"platform": submission.platform.name},
+            ),
+            "language_code": report.language,
+            "generated_at": timezone.localtime(report.issued_at),
+        }
+        return render_to_string("reports/evaluation.html", context)
+
+
+def submission_report_pdf(
+    *, submission: Submission, language: str, user: User | None, with_charts: bool = True
+) -> tuple[IssuedReport, bytes]:
+    """Issue (or re-use) the report number, render the PDF, record the PDF's hash."""
+    report = report_issue(submission=submission, language=language, user=user)
+    submission = report_selectors.report_submission_queryset().get(pk=submission.pk)
+    html = submission_report_html(submission=submission, report=report, with_charts=with_charts)
+    pdf = render_pdf(html)
+    IssuedPdf.objects.get_or_create(
+        report=report, sha256=sha256_hex(pdf), defaults={"size": len(pdf)}
+    )
+    return report, pdf
+
+
+def report_filename(report: IssuedReport, submission: Submission) -> str:
+    return f"{report.number}.pdf"
+
+
+# --- Verification ------------------------------------------------------------------------------
+
+
+def report_verify(*, number: str, sha256: str = "") -> dict[str, Any]:
+    """What the public verification page shows for a report number (and a given hash).
+
+    ``facts_match``: the facts recomputed from the records now equal the issued ones (a
+    revoked certification or a changed provisional score no longer matches).
+    ``hash_match``: the given SHA-256 is the printed data hash or an issued PDF's hash.
+    """
+    report = report_selectors.issued_report_by_number(normalise_report_number(number))
+    if report is None:
+        raise NotFound("report_not_found", _("No report with this number was issued."))
+    submission = report.submission
+    current = {**canonical_facts(submission, report.language), "report_number": report.number}
+    current_hash = canonical_hash(current)
+    certification = report_selectors.certification_of(submission)
+    given = (sha256 or "").strip().lower()
+    hash_match = None
+    matched = ""
+    if given:
+        if given == report.canonical_sha256:
+            hash_match, matched = True, "data"
+        elif report.pdfs.filter(sha256=given).exists():
+            hash_match, matched = True, "pdf"
+        else:
+            hash_match = False
+    status = current["certification"]["status"]
+    return {
+        "report": report,
+        "platform": submission.platform.name,
+        "organisation": submission.platform.organisation.name,
+        "cycle": submission.cycle,
+        "certified_at_issue": report.certified,
+        "status": status,
+        "revoked": status == CertificationStatus.REVOKED,
+        "tier": certification.tier if certification and report.certified else None,
+        "tier_label": presentation.tier_label(certification.tier)
+        if certification and report.certified
+        else "",
+        "valid_until": certification.valid_until if certification and report.certified else None,
+        "revoked_at": certification.revoked_at
+        if certification and status == CertificationStatus.REVOKED
+        else None,
+        "issued_sha256": report.canonical_sha256,
+        "current_sha256": current_hash,
+        "facts_match": current_hash == report.canonical_sha256,
+        "given_sha256": given,
+        "hash_match": hash_match,
+        "matched": matched,
+    }
+
+
+# --- Regional report ---------------------------------------------------------------------------
+
+
+def _regional_charts(data: dict[str, Any]) -> dict[str, SafeString]:
+    tier_labels = [tier["label"] for tier in data["tiers"]]
+    charts: dict[str, SafeString] = {}
+    areas = [area for area in data["areas"] if area["total"]] or data["areas"]
+    if areas:
+        charts["areas"] = report_charts.as_image(
+            report_charts.tier_distribution_bars(
+                [area["name"] for area in areas], [area["counts"] for area in areas], tier_labels
+            ),
+            gettext("Certified platforms by area and tier"),
+        )
+    if data["region"] is None:
+        tiles = [
+            (area["name"][:3] if translation.get_language() != "en" else area["name"][:9],
+             area["tile"][0], area["tile"][1], area["total"])
+            for area in data["areas"]
+            if area["tile"][0] is not None
+        ]  # fmt: skip
+        charts["map"] = report_charts.as_image(
+            report_charts.tile_map(tiles, gettext("Certified platforms by province")),
+            gettext("Map of certified platforms by province"),
+        )
+    if data["progress_values"]:
+        charts["progress"] = report_charts.as_image(
+            report_charts.progress_histogram(
+                data["progress_values"], gettext("Progress index S (0–4)")
+            ),
+            gettext("Distribution of the progress index S"),
+        )
+    return charts
+
+
+def regional_report_pdf(*, cycle: AssessmentCycle, region: Region | None, language: str) -> bytes:
+    language = _check_language(language)
+    with translation.override(language):
+        data = report_selectors.regional_report_data(cycle, region)
+        scope = region.name if region is not None else gettext("Nation")
+        reference = f"IIP-R-{cycle.code}-{region.code if region else '000000'}"
+        generated = timezone.localtime()
+        context = {
+            **data,
+            "scope": scope,
+            "reference": reference,
+            "generated_at": generated,
+            "charts": _regional_charts(data),
+            "language_code": language,
+            "footer_css": _footer_css(
+                gettext("Regional report %(reference)s") % {"reference": reference},
+                gettext("Regional report · %(scope)s · %(cycle)s")
+                % {"scope": scope, "cycle": cycle.code},
+            ),
+        }
+        html = render_to_string("reports/regional.html", context)
+    return render_pdf(html)
+
+
+def regional_report_region(*, user: User, region_code: str) -> Region | None:
+    """The region a user may get a regional report for ('' = the nation); 404 otherwise."""
+    if not report_selectors.can_request_regional_reports(user):
+        raise NotFound("not_found", _("That page does not exist or you may not see it."))
+    if not region_code:
+        if report_selectors.can_see_nation(user):
+            return None
+        raise PermissionDenied(
+            "nation_out_of_scope", _("Choose one of your regions."), field="region"
+        )
+    region = report_selectors.batch_regions(user).filter(code=region_code).first()
+    if region is None:
+        raise NotFound("not_found", _("That page does not exist or you may not see it."))
+    return region
+
+
+# --- Batches -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def report_batch_request(
+    *, user: User, region: Region, cycle: AssessmentCycle, language: str
+) -> ReportBatch:
+    """Queue a ZIP of every report of a region and cycle (the worker builds it)."""
+    from assessment.tasks import report_batch_build_task
+
+    language = _check_language(language)
+    if not report_selectors.batch_regions(user).filter(pk=region.pk).exists():
+        raise PermissionDenied(
+            "region_out_of_scope", _("This region is outside your responsibility."), field="region"
+        )
+    running = ReportBatch.objects.filter(
+        region=region,
+        cycle=cycle,
+        language=language,
+        status__in=[ReportBatchStatus.QUEUED, ReportBatchStatus.RUNNING],
+    ).exists()
+    if running:
+        raise ApplicationError(
+            "batch_already_running",
+            _("A batch for this region, cycle and language is already being prepared."),
+            field="region",
+        )
+    total = report_selectors.regional_submissions(cycle, region).count()
+    batch = ReportBatch.objects.create(
+        token=os.urandom(16).hex(),
+        region=region,
+        cycle=cycle,
+        language=language,
+        total=total,
+        requested_by=user,
+    )
+
+    def enqueue():
+        result = report_batch_build_task.enqueue(batch.pk)
+        ReportBatch.objects.filter(pk=batch.pk).update(task_id=str(result.id))
+
+    transaction.on_commit(enqueue)
+    return batch
+
+
+def report_batch_build(*, batch_id: int) -> int:
+    """Render every report of the batch into one ZIP; progress is stored as it goes."""
+    report_batches_purge_expired()
+    with transaction.atomic():
+        batch = ReportBatch.objects.select_for_update().get(pk=batch_id)
+        if batch.status != ReportBatchStatus.QUEUED:
+            return batch.done
+        submissions = list(
+            report_selectors.regional_submissions(batch.cycle, batch.region).values_list(
+                "pk", flat=True
+            )
+        )
+        batch.status = ReportBatchStatus.RUNNING
+        batch.started_at = timezone.now()
+        batch.total = len(submissions)
+        batch.done = 0
+        batch.save(update_fields=["status", "started_at", "total", "done"])
+    try:
+        with tempfile.NamedTemporaryFile(suffix=".zip", delete=False) as handle:
+            temporary = Path(handle.name)
+        with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            names: set[str] = set()
+            lines = ["report_number,platform,organisation,result,certified,pdf_sha256"]
+            for submission_id in submissions:
+                submission = report_selectors.report_submission_queryset().get(pk=submission_id)
+                report, pdf = submission_report_pdf(
+                    submission=submission, language=batch.language, user=batch.requested_by
+                )
+                name = f"{report.number}.pdf"
+                if name not in names:
+                    names.add(name)
+                    archive.writestr(name, pdf)
+                facts = report.canonical_data
+                lines.append(
+                    ",".join(
+                        _csv_cell(value)
+                        for value in (
+                            report.number,
+                            facts["platform"],
+                            facts["organisation"],
+                            facts["result"],
+                            "yes" if report.certified else "no",
+                            sha256_hex(pdf),
+                        )
+                    )
+                )
+                ReportBatch.objects.filter(pk=batch_id).update(done=F("done") + 1)
+            archive.writestr("index.csv", "\ufeff" + "\n".join(lines) + "\n")
+        with transaction.atomic():
+            batch = ReportBatch.objects.select_for_update().get(pk=batch_id)
+            with temporary.open("rb") as zipped:
+                batch.zip_file.save(f"{batch.token}.zip", File(zipped), save=False)
+            batch.zip_size = temporary.stat().st_size
+            batch.status = ReportBatchStatus.DONE
+            batch.finished_at = timezone.now()
+            batch.expires_at = batch.finished_at + timedelta(hours=settings.REPORT_BATCH_KEEP_HOURS)
+            batch.save()
+        return len(submissions)
+    except Exception as error:
+        logger.exception("report batch %s failed", batch_id)
+        ReportBatch.objects.filter(pk=batch_id).update(
+            status=ReportBatchStatus.FAILED, error=str(error)[:2000], finished_at=timezone.now()
+        )
+        raise
+    finally:
+        if "temporary" in locals() and temporary.exists():
+            temporary.unlink()
+
+
+def _csv_cell(value: Any) -> str:
+    text = str(value)
+    if text[:1] in ("=", "+", "-", "@"):
+        text = "'" + text  # no formulas in spreadsheets
+    if any(character in text for character in ',"\n'):
+        text = '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def report_batches_purge_expired() -> int:
+    """Delete the ZIPs of batches past their keeping time; returns how many."""
+    expired = list(
+        ReportBatch.objects.filter(status=ReportBatchStatus.DONE, expires_at__lte=timezone.now())
+    )
+    for batch in expired:
+        if batch.zip_file:
+            batch.zip_file.delete(save=False)
+        batch.status = ReportBatchStatus.EXPIRED
+        batch.save(update_fields=["zip_file", "status"])
+    return len(expired)
+
+
+def batch_download_name(batch: ReportBatch) -> str:
+    return f"reports-{batch.cycle.code}-{batch.region_id}-{batch.language}.zip"
