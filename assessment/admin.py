@@ -107,3 +107,6 @@ class CertificationAdmin(ReadOnlyAdmin):
 @admin.register(ConflictDeclaration)
 class ConflictDeclarationAdmin(ReadOnlyAdmin):
     list_display = ["reviewer", "organisation", "declared_at"]
+
+
+from assessment import admin_targets  # noqa: E402, F401  (registers the dashboards' Target)

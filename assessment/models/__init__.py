@@ -15,6 +15,7 @@ from assessment.models.submissions import (
     SubmissionEvent,
     SubmissionState,
 )
+from assessment.models.targets import Target
 from assessment.models.tokens import ApiToken
 
 __all__ = [
@@ -42,5 +43,6 @@ __all__ = [
     "Submission",
     "SubmissionEvent",
     "SubmissionState",
+    "Target",
     "User",
 ]

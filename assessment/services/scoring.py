@@ -15,6 +15,7 @@ from assessment.models import (
     Submission,
 )
 from assessment.models.submissions import ReviewDecisionKind
+from assessment.services.dashboard_cache import dashboard_cache_invalidate
 from questionnaires.rubric import EvidenceStatus, Rubric
 from questionnaires.scoring import AnswerInput, ScoreResult, score
 from questionnaires.selectors import rubric_of
@@ -158,6 +159,7 @@ def submissions_rescore(*, submissions: list[Submission]) -> dict[int, ScoreResu
     )
     DimensionScore.objects.filter(submission_id__in=ids).delete()
     DimensionScore.objects.bulk_create(dimension_scores, batch_size=5000)
+    dashboard_cache_invalidate()
     return results
 
 

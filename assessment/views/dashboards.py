@@ -1,0 +1,340 @@
+"""The regulator's dashboards (national → province → city), their exports, and the operator's
+peer benchmark.
+
+Thin views: scope and figures come from assessment.selectors.dashboards (out of scope = 404),
+charts from assessment.views.dashboard_figures. Pages work without JavaScript (every chart has
+its table); static/js/dashboards.js draws the charts with the vendored plotly.js.
+"""
+
+import csv
+import io
+from collections.abc import Mapping
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assessment.errors import NotFound
+from assessment.models import Role
+from assessment.permissions import region_codes_in_scope, visible_submissions
+from assessment.selectors import dashboards as selectors
+from assessment.selectors.benchmarks import K_ANONYMITY, platform_benchmark
+from assessment.views.dashboard_figures import benchmark_figure, dashboard_figures
+from questionnaires.choices import TIER_COLOURS, TIER_ORDER
+
+PLATFORMS_PER_PAGE = 50
+EXPORT_FORMATS = ("csv", "xlsx")
+
+
+def _query(filters: selectors.DashboardFilters, map_metric: str = "") -> str:
+    params = filters.as_params()
+    if map_metric and map_metric != selectors.DEFAULT_MAP_METRIC:
+        params["map"] = map_metric
+    return f"?{urlencode(params)}" if params else ""
+
+
+def _region_url(code: str | None) -> str:
+    if code is None:
+        return reverse("dashboard_national")
+    return reverse("dashboard_region", args=[code])
+
+
+def _display(value) -> str:
+    """A table cell as shown on the page (exports carry the raw value)."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:,.2f}".rstrip("0").rstrip(".") if value % 1 else f"{value:,.0f}"
+    return str(value)
+
+
+def _display_table(table: Mapping, links: Mapping[str, str | None] | None = None) -> dict:
+    """A table for the page: each cell's text and whether it is a number; the region name of a
+    row (its header cell) links to that region's dashboard where `links` has its code."""
+    links = links or {}
+    header = table.get("header", 0)
+    return {
+        **table,
+        "display_rows": [
+            {
+                "cells": [
+                    {
+                        "text": _display(cell),
+                        "num": isinstance(cell, int | float) and not isinstance(cell, bool),
+                        "header": index == header,
+                    }
+                    for index, cell in enumerate(row)
+                ],
+                "link": links.get(row[0]) if row and isinstance(row[0], str) else None,
+            }
+            for row in table["rows"]
+        ],
+    }
+
+
+def _target_cards(targets: list[Mapping], figures: Mapping[str, dict]) -> list[dict]:
+    signs = {"gt": ">", "gte": "≥"}
+    return [
+        {
+            **target,
+            "figure": figures.get(f"target-{target['id']}"),
+            "script_id": f"chart-target-{target['id']}",
+            "sign": signs.get(target["comparison"], ""),
+            "value_text": _display(target["value"]),
+            "target_text": _display(target["target"]),
+            "gap_text": _display(target["gap"]),
+            "suffix": " %" if target["unit"] == "percent" else "",
+        }
+        for target in targets
+    ]
+
+
+# --- Dashboards -----------------------------------------------------------------------------------
+
+
+@login_required
+def dashboard_national(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if user.role != Role.OPERATOR and region_codes_in_scope(user) is not None:
+        # A regional official's dashboard is that of its own province (or city).
+        own = user.regions.order_by("code").values_list("code", flat=True).first()
+        if own is None:
+            raise Http404
+        return redirect(_region_url(own) + ("?" + request.GET.urlencode() if request.GET else ""))
+    return _dashboard(request, None)
+
+
+@login_required
+def dashboard_region(request: HttpRequest, code: str) -> HttpResponse:
+    return _dashboard(request, code)
+
+
+def _dashboard(request: HttpRequest, code: str | None) -> HttpResponse:
+    filters, filter_errors = selectors.parse_filters(request.GET)
+    map_metric = request.GET.get("map", "")
+    if map_metric not in selectors.MAP_METRICS:
+        map_metric = selectors.DEFAULT_MAP_METRIC
+    try:
+        data = selectors.dashboard_data(user=request.user, region_code=code, filters=filters)
+    except NotFound as error:
+        raise Http404(error.message) from error
+    query = _query(filters, map_metric)
+    current = data["region"]["code"] if data["region"] else None
+
+    def drill_down(child_code: str) -> str | None:
+        return None if child_code == current else _region_url(child_code) + query
+
+    child_links = {row["code"]: drill_down(row["code"]) for row in data["children"]}
+    tables = {
+        name: _display_table(table, child_links if name in ("map", "tiers", "heatmap") else None)
+        for name, table in selectors.dashboard_tables(data).items()
+    }
+    figures = dashboard_figures(data, map_metric=map_metric, url=drill_down)
+    scope = region_codes_in_scope(request.user)
+    breadcrumbs = [
+        {
+            **crumb,
+            "url": _region_url(crumb["code"]) + query
+            if selectors.may_open_region(scope, crumb["code"])
+            else None,
+        }
+        for crumb in data["breadcrumbs"]
+    ]
+    platforms_page = None
+    if data["region"] is not None and data["region"]["level"] == "city":
+        rows = selectors.dashboard_platforms(user=request.user, region_code=code, filters=filters)
+        platforms_page = Paginator(rows, PLATFORMS_PER_PAGE).get_page(request.GET.get("page"))
+        industries = selectors.platform_industries([row["platform_id"] for row in platforms_page])
+        tables["platforms"] = _display_table(
+            selectors.platform_table(platforms_page.object_list, industries)
+        )
+    query_without_map = _query(filters)
+
+    def export_url(chart: str, fmt: str) -> str:
+        if current is None:
+            return reverse("dashboard_export", args=[chart, fmt]) + query_without_map
+        return reverse("dashboard_region_export", args=[current, chart, fmt]) + query_without_map
+
+    exports = {
+        name: {"csv": export_url(name, "csv"), "xlsx": export_url(name, "xlsx")}
+        for name in [*selectors.CHART_NAMES, "platforms"]
+    }
+    exports["all"] = {"xlsx": export_url("all", "xlsx")}
+    return render(
+        request,
+        "assessment/dashboards/dashboard.html",
+        {
+            "data": data,
+            "target_cards": _target_cards(data["targets"], figures),
+            "tables": tables,
+            "figures": figures,
+            "breadcrumbs": breadcrumbs,
+            "filter_options": selectors.filter_options(),
+            "filter_errors": filter_errors,
+            "map_metric": map_metric,
+            "map_metrics": selectors.MAP_METRICS,
+            "exports": exports,
+            "platforms_page": platforms_page,
+            "page_query": query,
+            "tier_colours": TIER_COLOURS,
+            "tier_order": TIER_ORDER,
+        },
+    )
+
+
+# --- Exports --------------------------------------------------------------------------------------
+
+
+def _preamble(data: Mapping, title: str) -> list[list[str]]:
+    """The lines above an exported table: what it is, for which filters, exported when."""
+    options = selectors.filter_options()
+    names = {
+        field: {option["code"]: option["title"] for option in options[plural]}
+        for field, plural in (
+            ("cycle", "cycles"),
+            ("kind", "kinds"),
+            ("industry", "industries"),
+            ("tier", "tiers"),
+        )
+    }
+    filters = data["filters"]
+    everything = _("All")
+    exported_at = timezone.localtime().strftime("%Y-%m-%d %H:%M:%S %Z")
+    return [
+        [title],
+        [_("Region"), data["region"]["name"] if data["region"] else _("National")],
+        [_("Cycle"), names["cycle"].get(filters["cycle"], filters["cycle"])],
+        [_("Platform kind"), names["kind"].get(filters["kind"], everything)],
+        [_("Industry"), names["industry"].get(filters["industry"], everything)],
+        [_("Certified tier"), names["tier"].get(filters["tier"], everything)],
+        [_("Exported at"), exported_at],
+        [],
+    ]
+
+
+def _csv_response(preamble: list, table: Mapping, filename: str) -> HttpResponse:
+    buffer = io.StringIO()
+    buffer.write("\ufeff")  # so that spreadsheet programs read UTF-8 (Chinese) correctly
+    writer = csv.writer(buffer)
+    writer.writerows(preamble)
+    writer.writerow(table["columns"])
+    writer.writerows([["" if cell is None else cell for cell in row] for row in table["rows"]])
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    return response
+
+
+def _xlsx_response(preamble: list, tables: Mapping[str, Mapping], filename: str) -> HttpResponse:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    for name, table in tables.items():
+        sheet = workbook.create_sheet(title=name[:31])
+        for line in preamble:
+            sheet.append(line)
+        sheet.append(table["columns"])
+        for row in table["rows"]:
+            sheet.append(list(row))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+    return response
+
+
+@login_required
+def dashboard_export(request: HttpRequest, chart: str, fmt: str, code: str | None = None):
+    if fmt not in EXPORT_FORMATS or chart not in (*selectors.CHART_NAMES, "platforms", "all"):
+        raise Http404
+    if chart == "all" and fmt != "xlsx":
+        raise Http404
+    filters, _errors = selectors.parse_filters(request.GET)
+    try:
+        data = selectors.dashboard_data(user=request.user, region_code=code, filters=filters)
+    except NotFound as error:
+        raise Http404(error.message) from error
+    tables = selectors.dashboard_tables(data)
+    if chart in ("platforms", "all"):
+        rows = list(
+            selectors.dashboard_platforms(user=request.user, region_code=code, filters=filters)
+        )
+        industries = selectors.platform_industries([row["platform_id"] for row in rows])
+        tables["platforms"] = selectors.platform_table(rows, industries)
+    filename = f"dashboard-{code or 'national'}-{data['filters']['cycle']}-{chart}"
+    if chart == "all":
+        return _xlsx_response(_preamble(data, _("Dashboard")), tables, filename)
+    table = tables[chart]
+    preamble = _preamble(data, table["title"])
+    if fmt == "csv":
+        return _csv_response(preamble, table, filename)
+    return _xlsx_response(preamble, {chart: table}, filename)
+
+
+# --- Operator benchmark ---------------------------------------------------------------------------
+
+
+@login_required
+def benchmark(request: HttpRequest) -> HttpResponse:
+    if request.user.role != Role.OPERATOR:
+        raise Http404
+    submissions = list(
+        visible_submissions(request.user)
+        .exclude(state="withdrawn")
+        .select_related("platform__organisation", "cycle", "rubric_version")
+        .order_by("platform__name", "-cycle__opens_on")
+    )
+    chosen = None
+    wanted = request.GET.get("submission", "")
+    if wanted.isdigit():
+        chosen = next((s for s in submissions if s.pk == int(wanted)), None)
+        if chosen is None:
+            raise Http404
+    elif submissions:
+        chosen = submissions[0]
+    result = platform_benchmark(submission=chosen) if chosen else None
+    table = None
+    if result and result["scored"]:
+        table = {
+            "columns": [
+                _("Dimension"),
+                _("Your platform"),
+                _("Peers: lower quartile"),
+                _("Peers: median"),
+                _("Peers: upper quartile"),
+            ],
+            "rows": [
+                [
+                    f"{row['code']} {row['title']}",
+                    row["own"],
+                    row.get("q1"),
+                    row.get("median"),
+                    row.get("q3"),
+                ]
+                for row in result["dimensions"]
+            ],
+        }
+        table = _display_table(table)
+    return render(
+        request,
+        "assessment/dashboards/benchmark.html",
+        {
+            "submissions": submissions,
+            "chosen": chosen,
+            "benchmark": result,
+            "table": table,
+            "radar": benchmark_figure(result) if result and result["scored"] else None,
+            "k_anonymity": K_ANONYMITY,
+        },
+    )
