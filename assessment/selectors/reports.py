@@ -11,17 +11,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.fields.json import KeyTextTransform, KeyTransform
+from django.db.models import Count, QuerySet
 
 from assessment import presentation
 from assessment.models import (
     Answer,
     AssessmentCycle,
-    Certification,
     Evidence,
     IssuedReport,
-    Platform,
     Region,
     ReportBatch,
     ReviewDecision,
@@ -32,12 +29,13 @@ from assessment.models import (
 )
 from assessment.models.reviews import CertificationStatus
 from assessment.permissions import region_codes_in_scope, sees_everything
+from assessment.selectors.benchmarks import platform_benchmark
+from assessment.selectors.dashboards import DashboardFilters, dashboard_data
 from questionnaires.choices import TIER_COLOURS, TIER_ORDER
 from questionnaires.rubric import Rubric
 from questionnaires.selectors import rubric_of
 
 PASS_BAR = Decimal("0.8")
-PEER_MINIMUM = 5  # the radar shows the peer median only with at least this many peers
 # Submissions that have a report in a batch: everything handed in (drafts and withdrawn not).
 REPORTABLE_STATES = [
     SubmissionState.SUBMITTED,
@@ -285,7 +283,7 @@ def submission_report_data(submission: Submission, *, with_peers: bool = True) -
     }
     strengths, gaps = _strengths_and_gaps(rubric, profile, breakdown, next_tier)
     peers = (
-        peer_dimension_medians(submission, profile_tier, list(profile))
+        peer_dimension_medians(submission, profile_tier)
         if with_peers
         else {"count": 0, "medians": {}}
     )
@@ -362,39 +360,20 @@ def _strengths_and_gaps(rubric, profile, breakdown, next_tier):
     return strengths, {"dimensions": gaps, "rules": gap_rules}
 
 
-def peer_dimension_medians(
-    submission: Submission, tier: str, dimension_codes: list[str]
-) -> dict[str, Any]:
-    """Median m(d, tier) of the certified peers of the same kind in the same cycle.
-
-    Read from each peer's frozen certification snapshot at the same tier as the platform's
-    profile (so like is compared with like), in one query; the median is shown only with at
-    least PEER_MINIMUM peers (k-anonymity).
-    """
-    annotations = {
-        f"mean_{index}": KeyTextTransform(
-            tier, KeyTransform(code, KeyTransform("dimensions", "snapshot"))
-        )
-        for index, code in enumerate(dimension_codes)
+def peer_dimension_medians(submission: Submission, tier: str) -> dict[str, Any]:
+    """The peer median per dimension from the dashboards' benchmark selector (certified peers
+    of the same kind and cycle, other organisations, shown only with k >= 5 peers)."""
+    benchmark = platform_benchmark(submission=submission)
+    if not benchmark.get("available") or benchmark.get("tier") != tier:
+        return {"count": benchmark.get("peer_count", 0), "medians": {}}
+    return {
+        "count": benchmark["peer_count"],
+        "medians": {
+            row["code"]: Decimal(str(row["median"]))
+            for row in benchmark["dimensions"]
+            if row.get("median") is not None
+        },
     }
-    rows = list(
-        Certification.objects.filter(
-            status=CertificationStatus.CERTIFIED,
-            submission__cycle_id=submission.cycle_id,
-            submission__platform_kind=submission.platform_kind,
-        )
-        .exclude(submission_id=submission.pk)
-        .annotate(**annotations)
-        .values_list(*annotations)
-    )
-    if len(rows) < PEER_MINIMUM:
-        return {"count": len(rows), "medians": {}}
-    medians = {}
-    for index, code in enumerate(dimension_codes):
-        values = [Decimal(row[index]) for row in rows if row[index] is not None]
-        if values:
-            medians[code] = statistics.median(values)
-    return {"count": len(rows), "medians": medians}
 
 
 # --- Verification ----------------------------------------------------------------------------
@@ -426,109 +405,88 @@ def regional_scope_regions(region: Region | None) -> list[str] | None:
 
 
 def regional_report_data(cycle: AssessmentCycle, region: Region | None) -> dict[str, Any]:
-    """A province's (or the nation's) summary for a cycle: tiers, targets, progress, areas."""
+    """A province's (or the nation's) summary for a cycle, from the dashboards' own selector
+    (assessment.selectors.dashboards.dashboard_data: the same figures, targets and areas as the
+    dashboard), plus the tier-by-kind table and the distribution of S for the charts."""
+    dashboard = dashboard_data(
+        user=None,
+        region_code=region.code if region is not None else None,
+        filters=DashboardFilters(cycle=cycle.code),
+    )
+    totals = dashboard["totals"]
     codes = regional_scope_regions(region)
     submissions = Submission.objects.filter(cycle=cycle)
-    platforms = Platform.objects.all()
     if codes is not None:
         submissions = submissions.filter(platform__region_id__in=codes)
-        platforms = platforms.filter(region_id__in=codes)
-
-    state_counts = dict(
-        submissions.values("state").annotate(count=Count("id")).values_list("state", "count")
-    )
-    certified = submissions.filter(
-        state=SubmissionState.CERTIFIED, certification__status=CertificationStatus.CERTIFIED
-    )
-    # Sub-areas: the provinces of the nation, or the cities of a province.
-    area_expression = "platform__region__parent_id" if region is None else "platform__region_id"
-    by_area_tier: dict[str, dict[str, int]] = {}
     by_kind_tier: dict[str, dict[str, int]] = {}
-    for area, kind, tier, count in (
-        certified.values(area_expression, "platform_kind", "certification__tier")
+    for kind, tier, count in (
+        submissions.filter(certification__status=CertificationStatus.CERTIFIED)
+        .values("platform_kind", "certification__tier")
         .annotate(count=Count("id"))
-        .values_list(area_expression, "platform_kind", "certification__tier", "count")
+        .values_list("platform_kind", "certification__tier", "count")
     ):
-        if region is None and area is None:
-            area = "?"
-        by_area_tier.setdefault(area, {}).setdefault(tier, 0)
-        by_area_tier[area][tier] += count
-        by_kind_tier.setdefault(kind, {}).setdefault(tier, 0)
-        by_kind_tier[kind][tier] += count
-    metrics = certified.aggregate(
-        devices=Sum("score_summary__connected_devices"),
-        enterprises=Sum("score_summary__enterprises_served"),
-    )
+        by_kind_tier.setdefault(kind, {})[tier] = count
     progress_values = sorted(
         submissions.filter(score_summary__isnull=False)
         .exclude(state__in=[SubmissionState.DRAFT, SubmissionState.WITHDRAWN])
         .values_list("score_summary__progress_index", flat=True)
     )
-    if region is None:
-        industrial = Region.objects.filter(level="province").aggregate(
-            total=Sum("industrial_enterprises")
-        )["total"]
-    else:
-        industrial = region.industrial_enterprises
-    area_codes = set(by_area_tier)
-    if region is None:
-        area_regions = Region.objects.filter(level="province").order_by("code")
-    else:
-        area_regions = Region.objects.filter(Q(parent=region) | Q(pk=region.pk)).order_by("code")
-    areas = []
-    tile_counts = {}
-    for area in area_regions:
-        counts = by_area_tier.get(area.code, {})
-        total = sum(counts.values())
-        if region is not None and area.code not in area_codes:
-            continue
-        tile_counts[area.code] = total
-        areas.append(
-            {
-                "code": area.code,
-                "name": area.name,
-                "tile": (area.tile_row, area.tile_col),
-                "counts": [counts.get(tier, 0) for tier in TIER_ORDER],
-                "total": total,
-            }
-        )
-    totals = [sum(area["counts"][index] for area in areas) for index in range(len(TIER_ORDER))]
-    kinds = [
+    areas = [
         {
-            "code": kind,
-            "label": label,
-            "counts": [by_kind_tier.get(kind, {}).get(tier, 0) for tier in TIER_ORDER],
+            "code": child["code"],
+            "name": child["name"],
+            "short_name": child["short_name"],
+            "tile": (child["tile_row"], child["tile_col"]),
+            "counts": [child["certified_by_tier"][tier] for tier in TIER_ORDER],
+            "total": child["certified"],
         }
-        for kind, label in Submission._meta.get_field("platform_kind").choices
+        for child in dashboard["children"]
     ]
-    enterprises = metrics["enterprises"] or 0
+    targets = [
+        {
+            "label": target["name"] or target["metric_label"],
+            "goal": target["target"],
+            "value": target["value"],
+            "unit": target["unit"],
+            "deadline": target["deadline"],
+            "met": target["met"],
+        }
+        for target in dashboard["targets"]
+    ]
     return {
         "cycle": cycle,
         "region": region,
-        "scope_name": region.name if region is not None else None,
         "states": [
-            {"code": state, "label": label, "count": state_counts.get(state, 0)}
-            for state, label in SubmissionState.choices
+            {"code": row["state"], "label": row["label"], "count": row["submissions"]}
+            for row in dashboard["pipeline"]
         ],
-        "submissions": sum(state_counts.values()),
-        "platforms": platforms.count(),
-        "certified": sum(totals),
+        "submissions": sum(row["submissions"] for row in dashboard["pipeline"]),
+        "platforms": totals["platforms"],
+        "certified": totals["certified"],
+        "influential_platforms": totals["influential_platforms"],
         "tiers": [
             {
                 "code": tier,
                 "label": presentation.tier_label(tier),
                 "colour": TIER_COLOURS[tier],
-                "count": totals[index],
+                "count": totals["certified_by_tier"][tier],
             }
-            for index, tier in enumerate(TIER_ORDER)
+            for tier in TIER_ORDER
         ],
         "areas": areas,
-        "tile_counts": tile_counts,
-        "kinds": kinds,
-        "connected_devices": metrics["devices"] or 0,
-        "enterprises_served": enterprises,
-        "industrial_enterprises": industrial,
-        "penetration": (Decimal(enterprises) / industrial * 100) if industrial else None,
+        "kinds": [
+            {
+                "code": kind,
+                "label": label,
+                "counts": [by_kind_tier.get(kind, {}).get(tier, 0) for tier in TIER_ORDER],
+            }
+            for kind, label in Submission._meta.get_field("platform_kind").choices
+        ],
+        "targets": targets,
+        "connected_devices": totals["connected_devices"],
+        "enterprises_served": totals["enterprises_served"],
+        "industrial_enterprises": totals["industrial_enterprises"],
+        "penetration": totals["platform_penetration"],
         "progress_values": [float(value) for value in progress_values],
         "progress_median": statistics.median(progress_values) if progress_values else None,
     }

@@ -199,8 +199,8 @@ def tile_map(tiles: Sequence[tuple[str, int, int, int]], legend_label: str) -> s
         )
         text_colour = "white" if count and share > 0.45 else INK
         axes.text(
-            column + 0.47, -row + 0.6, name, ha="center", va="center", fontsize=6.5,
-            color=text_colour,
+            column + 0.47, -row + 0.6, name, ha="center", va="center",
+            fontsize=6.5 if len(name) <= 4 else 5, color=text_colour,
         )  # fmt: skip
         axes.text(
             column + 0.47, -row + 0.28, str(count), ha="center", va="center", fontsize=7,

@@ -394,7 +394,7 @@ def _regional_charts(data: dict[str, Any]) -> dict[str, SafeString]:
         )
     if data["region"] is None:
         tiles = [
-            (area["name"][:3] if translation.get_language() != "en" else area["name"][:9],
+            (area["short_name"],
              area["tile"][0], area["tile"][1], area["total"])
             for area in data["areas"]
             if area["tile"][0] is not None
