@@ -1,0 +1,170 @@
+"""How many stored submissions would change tier if rescored under another rubric version.
+
+    manage.py rubric_impact OLD NEW [--json] [--batch-size N]
+
+OLD and NEW are stored version labels (``iip-2026@1.0``). Every submission that uses OLD is
+scored under OLD and under NEW in memory, batch by batch; nothing is written. The report counts
+submissions per (result under OLD → result under NEW) transition. Answers that NEW cannot take
+(its indicator was removed, or the value no longer fits, e.g. a removed option) are scored as
+unanswered and counted.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from assessment.models import Submission
+from assessment.services.scoring import build_score_inputs, load_score_inputs
+from questionnaires.choices import Result
+from questionnaires.models import RubricVersion
+from questionnaires.rubric import AnswerError, Rubric, validate_answer
+from questionnaires.scoring import AnswerInput, score
+from questionnaires.selectors import rubric_of
+
+RESULT_ORDER = [result.value for result in Result]  # not_rated, basic … ecosystem
+
+
+@dataclass
+class ImpactReport:
+    old_label: str
+    new_label: str
+    submissions: int = 0
+    transitions: Counter[tuple[str, str]] = field(default_factory=Counter)
+    invalid_answers: int = 0  # answers NEW cannot take, scored as unanswered
+
+    @property
+    def changed(self) -> int:
+        return sum(count for (old, new), count in self.transitions.items() if old != new)
+
+    def rows(self) -> list[tuple[str, str, int]]:
+        """(old result, new result, submissions), in tier order."""
+        return sorted(
+            ((old, new, count) for (old, new), count in self.transitions.items()),
+            key=lambda row: (RESULT_ORDER.index(row[0]), RESULT_ORDER.index(row[1])),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "old": self.old_label,
+            "new": self.new_label,
+            "submissions": self.submissions,
+            "changed": self.changed,
+            "invalid_answers": self.invalid_answers,
+            "transitions": [
+                {"old_result": old, "new_result": new, "submissions": count}
+                for old, new, count in self.rows()
+            ],
+        }
+
+
+def score_inputs_under(
+    rubric: Rubric,
+    answers: Iterable[tuple[str, object]],
+    evidenced_codes: set[str],
+    decisions: dict[str, tuple[str, object]],
+) -> tuple[dict[str, bool], dict[str, AnswerInput], int]:
+    """Engine input under ``rubric`` from a submission's stored rows (possibly written for
+    another version): answers to questions ``rubric`` lacks are left out, values it refuses
+    count as unanswered. Returns (preconditions, answers, number of answers left out)."""
+    precondition_codes = {precondition.code for precondition in rubric.preconditions}
+    known = [
+        (code, value)
+        for code, value in answers
+        if rubric.has_indicator(code) or code in precondition_codes
+    ]
+    invalid = 0
+    for code, value in answers:
+        if value is not None and not (rubric.has_indicator(code) or code in precondition_codes):
+            invalid += 1
+    preconditions, inputs = build_score_inputs(rubric, known, evidenced_codes, decisions)
+    valid_inputs = {}
+    for code, answer in inputs.items():
+        try:
+            validate_answer(rubric.indicator(code), answer.value)
+        except AnswerError:
+            invalid += 1
+            continue
+        valid_inputs[code] = answer
+    return preconditions, valid_inputs, invalid
+
+
+def rubric_impact(
+    *, old_version: RubricVersion, new_rubric: Rubric, batch_size: int = 1000
+) -> ImpactReport:
+    """Rescore every submission using ``old_version`` under it and under ``new_rubric``, in
+    memory, ``batch_size`` submissions at a time (three queries per batch)."""
+    old_rubric = rubric_of(old_version)
+    report = ImpactReport(old_label=old_rubric.label, new_label=new_rubric.label)
+    submissions = list(
+        Submission.objects.filter(rubric_version=old_version)
+        .order_by("pk")
+        .values_list("pk", "platform_kind")
+    )
+    for start in range(0, len(submissions), batch_size):
+        batch = submissions[start : start + batch_size]
+        loaded = load_score_inputs([pk for pk, _kind in batch])
+        for pk, kind in batch:
+            rows = loaded[pk]
+            old_preconditions, old_inputs, _old_invalid = score_inputs_under(old_rubric, *rows)
+            new_preconditions, new_inputs, new_invalid = score_inputs_under(new_rubric, *rows)
+            old_result = score(old_rubric, kind, old_preconditions, old_inputs).result
+            new_result = score(new_rubric, kind, new_preconditions, new_inputs).result
+            report.transitions[(old_result, new_result)] += 1
+            report.invalid_answers += new_invalid
+        report.submissions += len(batch)
+    return report
+
+
+class Command(BaseCommand):
+    help = (
+        "Report how many stored submissions of rubric version OLD would change tier if "
+        "rescored under NEW (in memory; nothing is written)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("old", metavar="OLD", help="stored version label, e.g. iip-2026@1.0")
+        parser.add_argument("new", metavar="NEW", help="stored version label, e.g. iip-2026@1.1")
+        parser.add_argument(
+            "--json", action="store_true", dest="as_json", help="print the report as JSON"
+        )
+        parser.add_argument("--batch-size", type=int, default=1000, metavar="N")
+
+    def handle(self, *args, old: str, new: str, as_json: bool, batch_size: int, **options):
+        if batch_size < 1:
+            raise CommandError("--batch-size must be at least 1.")
+        versions = {version.label: version for version in RubricVersion.objects.all()}
+        unknown = [label for label in (old, new) if label not in versions]
+        if unknown:
+            stored = ", ".join(sorted(versions)) or "none"
+            raise CommandError(
+                f"No stored rubric version {', '.join(unknown)} (stored: {stored}). "
+                "Load a file first with manage.py load_rubric."
+            )
+        report = rubric_impact(
+            old_version=versions[old], new_rubric=rubric_of(versions[new]), batch_size=batch_size
+        )
+        if as_json:
+            self.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+            return
+        self.stdout.write(
+            f"{old} → {new}: {report.submissions} submission(s) of {old} rescored in memory "
+            "(nothing written)."
+        )
+        if report.submissions:
+            self.stdout.write(f"\n{'old result':<12} {'new result':<12} {'submissions':>11}")
+            for old_result, new_result, count in report.rows():
+                mark = "  changed" if old_result != new_result else ""
+                self.stdout.write(f"{old_result:<12} {new_result:<12} {count:>11}{mark}")
+            share = 100 * report.changed / report.submissions
+            self.stdout.write(
+                f"\nWould change tier: {report.changed} of {report.submissions} ({share:.1f} %)."
+            )
+        self.stdout.write(
+            f"Answers {new} cannot take (scored as unanswered): {report.invalid_answers}."
+        )
