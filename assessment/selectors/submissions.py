@@ -25,8 +25,10 @@ from assessment.models import (
     User,
 )
 from assessment.permissions import visible_platforms, visible_submissions
+from assessment.services.scoring import build_score_inputs, load_score_inputs
 from questionnaires.choices import Result, Tier
-from questionnaires.rubric import Indicator, QuestionType, Rubric, Text
+from questionnaires.rubric import EvidenceStatus, Indicator, QuestionType, Rubric, Text
+from questionnaires.scoring import AnswerInput, score
 from questionnaires.selectors import rubric_of
 
 S = SubmissionState
@@ -195,6 +197,12 @@ class ProvisionalScore:
     tiers: list[TierBar]
     plan: list[PlanLine]
     failed_preconditions: list[str]
+    # The result once a reviewer verifies the evidence uploaded so far ("" if unknown).
+    result_if_verified: str = ""
+
+    @property
+    def result_if_verified_label(self) -> str:
+        return str(Result(self.result_if_verified).label) if self.result_if_verified else ""
 
 
 def _value_text(indicator: Indicator, value: Any) -> str:
@@ -256,7 +264,37 @@ def _plan_lines(rubric: Rubric, breakdown: dict) -> list[PlanLine]:
     return lines
 
 
-def provisional_score(rubric: Rubric, summary: ScoreSummary | None) -> ProvisionalScore | None:
+def result_if_verified(
+    rubric: Rubric,
+    kind: str,
+    answers: list[tuple[str, Any]],
+    evidenced: set[str],
+    decisions: dict[str, tuple[str, Any]],
+) -> str:
+    """The result the answers reach once a reviewer verifies every uploaded item (no queries).
+
+    Gates need verified evidence (e = 1), so before review the strict provisional result is
+    often "not rated"; this second figure tells the operator what the evidence can achieve.
+    """
+    preconditions, inputs = build_score_inputs(rubric, answers, evidenced, decisions)
+    verified = {
+        code: AnswerInput(
+            value=given.value,
+            evidence=EvidenceStatus.VERIFIED
+            if given.evidence == EvidenceStatus.UPLOADED
+            else given.evidence,
+        )
+        for code, given in inputs.items()
+    }
+    try:
+        return score(rubric, kind, preconditions, verified).result
+    except ValueError:  # AnswerError included: a stored value the rubric no longer accepts
+        return ""
+
+
+def provisional_score(
+    rubric: Rubric, summary: ScoreSummary | None, if_verified: str = ""
+) -> ProvisionalScore | None:
     """The stored score (rescored after every change) as the panel shows it."""
     if summary is None:
         return None
@@ -285,13 +323,19 @@ def provisional_score(rubric: Rubric, summary: ScoreSummary | None) -> Provision
             for step in breakdown.get("next_tier_plan", [])
             if "precondition" in step
         ],
+        result_if_verified=if_verified,
     )
 
 
 def submission_provisional_score(submission: Submission) -> ProvisionalScore | None:
-    """The panel for a submission, read from its stored summary (1 query)."""
+    """The panel for a submission: its stored summary and the result once verified (4 queries)."""
+    rubric = rubric_of(submission.rubric_version)
     summary = ScoreSummary.objects.filter(submission=submission).first()
-    return provisional_score(rubric_of(submission.rubric_version), summary)
+    answers, evidenced, decisions = load_score_inputs([submission.pk])[submission.pk]
+    if_verified = result_if_verified(
+        rubric, submission.platform_kind, answers, evidenced, decisions
+    )
+    return provisional_score(rubric, summary, if_verified)
 
 
 # --- The questionnaire page ----------------------------------------------------------------------
@@ -499,6 +543,13 @@ def questionnaire_page(submission: Submission, section: str) -> QuestionnairePag
     order = list(sections)
     position = order.index(section)
     summary = getattr(submission, "score_summary", None)
+    if_verified = result_if_verified(
+        rubric,
+        kind,
+        [(code, answer.value) for code, answer in answers.items()],
+        set(evidence),
+        {code: (d.decision, d.corrected_value) for code, d in decisions.items()},
+    )
     return QuestionnairePage(
         submission=submission,
         rubric=rubric,
@@ -517,7 +568,7 @@ def questionnaire_page(submission: Submission, section: str) -> QuestionnairePag
             )
             for code in sections[section]
         ],
-        score=provisional_score(rubric, summary),
+        score=provisional_score(rubric, summary, if_verified),
         editable=editable_codes is None or bool(editable_codes),
         problems=problems,
         previous_section=order[position - 1] if position > 0 else None,

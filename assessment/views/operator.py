@@ -293,13 +293,15 @@ def questionnaire(request: HttpRequest, submission_id: int, section: str) -> Htt
     return HttpResponseRedirect(_questionnaire_url(submission, section) + anchor)
 
 
-def _panels(submission) -> dict:
-    """The score panel and the section index, re-rendered for the autosave response."""
+def _panels(request, submission_id: int) -> dict:
+    """The score panel and the section index after a save, for the autosave response."""
+    submission = _submission(request, submission_id)  # afresh: its stored score has changed
     page = selectors.questionnaire_page(submission, selectors.PRECONDITIONS)
-    score = selectors.submission_provisional_score(submission)
     return {
         "score_html": render_to_string(
-            "assessment/operator/_score_panel.html", {"score": score, "submission": submission}
+            "assessment/operator/_score_panel.html",
+            {"score": page.score, "submission": submission},
+            request=request,
         ),
         "problems": len(page.problems),
         "sections": [
@@ -383,7 +385,7 @@ def autosave(request: HttpRequest, submission_id: int) -> JsonResponse:
             "version": answer.version,
             "value": display_value(answer.value),
             "saved_at": timezone.localtime(answer.updated_at).strftime("%H:%M:%S"),
-            **_panels(submission),
+            **_panels(request, submission.pk),
         }
     )
 
@@ -433,9 +435,7 @@ def submission_submit(request: HttpRequest, submission_id: int) -> HttpResponse:
     if submission.state not in selectors.EDITABLE_STATES:
         return redirect("operator_submission_view", submission.pk)
     problems = selectors.submission_completeness(submission)
-    score = selectors.provisional_score(
-        selectors.rubric_of(submission.rubric_version), getattr(submission, "score_summary", None)
-    )
+    score = selectors.submission_provisional_score(submission)
     context = {
         "submission": submission,
         "problems": problems,
@@ -488,10 +488,7 @@ def submission_view(request: HttpRequest, submission_id: int) -> HttpResponse:
         "submission": submission,
         "sections": selectors.submission_overview(submission),
         "history": selectors.submission_history(submission),
-        "score": selectors.provisional_score(
-            selectors.rubric_of(submission.rubric_version),
-            getattr(submission, "score_summary", None),
-        ),
+        "score": selectors.submission_provisional_score(submission),
         "editable": submission.state in selectors.EDITABLE_STATES,
         "can_withdraw": submission.state
         in (S.DRAFT, S.SUBMITTED, S.REVISION_REQUESTED, S.RESUBMITTED),

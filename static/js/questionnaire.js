@@ -133,13 +133,17 @@ if (form) {
     }
   };
 
+  // One save at a time: answers reach the server in the order they were made.
+  let busy = false;
+
   async function save(code) {
     const q = info(code);
-    if (q.inflight) {
-      schedule(code, TEXT_DELAY_MS);
+    if (busy) {
+      schedule(code, 150);
       return;
     }
     const generation = q.generation;
+    busy = true;
     q.inflight = true;
     setState(code, "saving");
     let response;
@@ -154,6 +158,7 @@ if (form) {
       response = null;
     }
     q.inflight = false;
+    busy = false;
     if (response === null || response.status >= 500 || response.status === 0) {
       setState(code, "offline", msg("Offline"));
       schedule(code, q.retryMs);

@@ -85,7 +85,7 @@ def test_a_zip_with_an_entry_outside_the_archive_is_refused():
 
 
 def test_an_office_file_with_an_absolute_path_entry_is_refused():
-    assert refusal(docx_bytes({"/tmp/evil": b"x"}), "report.docx") == "archive_unsafe_path"
+    assert refusal(docx_bytes({"/var/evil": b"x"}), "report.docx") == "archive_unsafe_path"
 
 
 def test_an_office_file_with_macros_is_refused():

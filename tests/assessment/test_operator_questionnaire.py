@@ -42,7 +42,7 @@ def stored(submission, code):
     return Answer.objects.filter(submission=submission, question_code=code).first()
 
 
-# --- Rendering -------------------------------------------------------------------------------------
+# --- Rendering ---
 
 
 def test_the_preconditions_page_comes_first_with_yes_no_radios(operator_client, submission):
@@ -105,7 +105,7 @@ def test_the_dimension_page_runs_a_fixed_number_of_queries(operator_client, subm
     assert len(full) <= 7, [query["sql"] for query in full.captured_queries]
 
 
-# --- Saving without JavaScript ---------------------------------------------------------------------
+# --- Saving without JavaScript ---
 
 
 def test_posting_the_page_saves_the_answers_and_redirects(operator_client, submission):
@@ -232,7 +232,7 @@ def test_an_anonymous_visitor_is_sent_to_sign_in(client, submission):
     assert response.status_code == 302 and "/accounts/login/" in response.url
 
 
-# --- Autosave --------------------------------------------------------------------------------------
+# --- Autosave ---
 
 
 def test_autosave_saves_one_answer_and_returns_its_version_and_the_score(
@@ -278,7 +278,7 @@ def test_autosave_of_another_organisations_submission_is_404(operator_client):
     assert stored(foreign, "D1.2") is None
 
 
-# --- Evidence uploads ------------------------------------------------------------------------------
+# --- Evidence uploads ---
 
 
 def upload(client, submission, code, file, action_code=None):
@@ -383,7 +383,7 @@ def test_evidence_of_another_submission_cannot_be_removed_by_tampering(operator_
     assert evidence.is_current
 
 
-# --- Submitting ------------------------------------------------------------------------------------
+# --- Submitting ---
 
 
 def test_the_submit_page_lists_every_missing_item_with_a_link(operator_client, submission):
@@ -433,7 +433,7 @@ def test_the_read_only_view_shows_the_history(client):
     assert "Draft → Submitted" in page
 
 
-# --- Home ------------------------------------------------------------------------------------------
+# --- Home ---
 
 
 def test_home_offers_start_for_a_platform_without_a_submission_in_an_open_cycle(client):

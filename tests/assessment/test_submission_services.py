@@ -58,7 +58,7 @@ def state_events(submission):
     )
 
 
-# --- Starting --------------------------------------------------------------------------------------
+# --- Starting ---
 
 
 def test_start_creates_a_draft_bound_to_the_cycles_rubric_version():
@@ -115,7 +115,7 @@ def test_start_refuses_a_reviewer():
         )
 
 
-# --- Answers ---------------------------------------------------------------------------------------
+# --- Answers ---
 
 
 def test_answer_save_stores_a_whole_number_as_int_and_starts_at_version_1():
@@ -304,7 +304,7 @@ def test_answer_save_refuses_every_state_after_submission(state):
     assert refused.value.code == "submission_not_editable"
 
 
-# --- The revision loop -----------------------------------------------------------------------------
+# --- The revision loop ---
 
 
 def revision_requested_with(reopened_codes, answered=("D1.1", "D1.2")):
@@ -391,7 +391,7 @@ def test_revision_refuses_evidence_on_a_question_that_was_not_reopened():
     assert refused.value.code == "question_not_reopened"
 
 
-# --- Evidence --------------------------------------------------------------------------------------
+# --- Evidence ---
 
 
 def test_evidence_add_file_stores_type_from_content_hash_size_and_original_name():
@@ -519,7 +519,7 @@ def test_evidence_remove_of_an_already_removed_item_is_a_conflict():
         services.evidence_remove(actor=actor, evidence=evidence)
 
 
-# --- Submit, resubmit, withdraw --------------------------------------------------------------------
+# --- Submit, resubmit, withdraw ---
 
 
 def test_submit_moves_a_complete_draft_to_submitted_with_the_claimed_result():
@@ -622,7 +622,7 @@ def test_withdraw_refuses_a_reviewer():
         services.submission_withdraw(actor=factories.reviewer("440000"), submission=submission)
 
 
-# --- Copy from the last cycle ----------------------------------------------------------------------
+# --- Copy from the last cycle ---
 
 
 def last_cycle_submission():

@@ -1,0 +1,102 @@
+"""The operator's main journey in Debian's chromium: answer, autosave, reload, upload, submit."""
+
+import pytest
+from django.urls import reverse
+
+from assessment.models import Answer, Evidence
+from assessment.services.scoring import submission_rescore
+from tests import factories
+from tests.browser import sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture
+def draft():
+    """A draft complete but for dimension D1 (unanswered) and the evidence of gate D8.1."""
+    submission = factories.answered_submission(state="draft")
+    Answer.objects.filter(submission=submission, question_code__startswith="D1.").delete()
+    Evidence.objects.filter(submission=submission, question_code="D8.1").delete()
+    submission_rescore(submission=submission)
+    return submission
+
+
+def wait_until_saved(page):
+    page.wait_for_selector("[data-save-state='saved']")
+
+
+def test_operator_answers_uploads_and_submits(page, live_server, draft):
+    sign_in(page, live_server, draft.created_by.email, factories.PASSWORD)
+    d1 = live_server.url + reverse("operator_questionnaire", args=[draft.pk, "D1"])
+    page.goto(d1)
+
+    page.fill("#input-q-D1-1", "6")
+    page.fill("#input-q-D1-2", "15000")
+    page.check("input[name='q-D1.4'][value='3']")
+    page.check("input[name='q-D1.5'][value='registered']")
+    page.check("input[name='q-D1.6'][value='true']")
+    page.locator("#input-q-D1-1").focus()  # leave the last text field
+    wait_until_saved(page)
+    assert page.locator("[data-save-state]").text_content().strip() != ""
+    assert (
+        page.locator(".section-index li[data-section='D1'] [data-progress]")
+        .text_content()
+        .strip()
+        .endswith("5/5 ✓")
+    )
+
+    page.reload()
+    assert page.input_value("#input-q-D1-1") == "6"
+    assert page.input_value("#input-q-D1-2") == "15000"
+    assert page.is_checked("input[name='q-D1.4'][value='3']")
+    assert page.is_checked("input[name='q-D1.6'][value='true']")
+
+    page.goto(live_server.url + reverse("operator_questionnaire", args=[draft.pk, "D8"]))
+    badge = page.locator("[data-testid=tier-if-verified]")
+    assert "tier-not_rated" in badge.get_attribute("class")
+    page.set_input_files(
+        "#file-q-D8-1",
+        {
+            "name": "网络安全分类分级备案.pdf",
+            "mimeType": "application/pdf",
+            "buffer": factories.pdf_bytes(),
+        },
+    )
+    page.click("button[value='upload:D8.1']")
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_role("link", name="网络安全分类分级备案.pdf").is_visible()
+    assert "tier-basic" in page.locator("[data-testid=tier-if-verified]").get_attribute("class")
+
+    page.goto(live_server.url + reverse("operator_submission_submit", args=[draft.pk]))
+    page.check("input[name=confirm]")
+    page.click("form button[type=submit].primary >> nth=-1")
+    page.wait_for_load_state("networkidle")
+    assert page.url.endswith(reverse("operator_submission_view", args=[draft.pk]))
+    assert "submitted" in page.locator("[data-testid=state]").get_attribute("class")
+    assert page.locator("input[name^='q-']").count() == 0
+    assert page.console_errors == []
+
+
+def test_a_stale_tab_sees_the_conflict_instead_of_overwriting(page, live_server, draft):
+    from assessment.services import submissions as services
+
+    sign_in(page, live_server, draft.created_by.email, factories.PASSWORD)
+    page.goto(live_server.url + reverse("operator_questionnaire", args=[draft.pk, "D1"]))
+    colleague = factories.operator(organisation=draft.platform.organisation, full_name="王工")
+    services.answer_save(
+        actor=colleague, submission=draft, question_code="D1.2", value="800", version=0
+    )
+    page.fill("#input-q-D1-2", "15000")
+    page.locator("#input-q-D1-1").focus()
+    page.wait_for_selector("#q-D1-2 .conflict")
+    assert page.locator("[data-save-state]").get_attribute("data-save-state") == "conflict"
+    assert Answer.objects.get(submission=draft, question_code="D1.2").value == 800
+
+    page.click("#q-D1-2 .conflict button >> nth=0")  # keep mine
+    wait_until_saved(page)
+    assert Answer.objects.get(submission=draft, question_code="D1.2").value == 15000
