@@ -245,29 +245,6 @@ def uploaded_file(content: bytes, name: str = "evidence.pdf"):
     return SimpleUploadedFile(name, content)
 
 
-# --- Operator: evidence files --------------------------------------------------------------------
-
-
-def pdf_bytes(title: str = "证明材料") -> bytes:
-    """A small, valid one-page PDF (read back with pypdf in the tests that need it)."""
-    import io
-
-    from pypdf import PdfWriter
-
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    writer.add_metadata({"/Title": title})
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
-
-
-def uploaded_file(content: bytes, name: str = "evidence.pdf"):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    return SimpleUploadedFile(name, content)
-
-
 # --- Dashboards: stored score summaries, dimension scores, certifications, targets ---------------
 
 
@@ -373,4 +350,58 @@ def scored_submission(
         DimensionScoreFactory(submission=submission, dimension_code=code, mean=mean)
     if certified_tier:
         CertificationFactory(submission=submission, tier=certified_tier)
+    return submission
+
+
+# --- Reports: a submission at a given result, reviewed and optionally certified ----------------
+
+
+def reviewed_submission(*, result: str = "basic", certified: bool = False, **fields):
+    """A submission whose verified answers give exactly `result` ("not_rated" or a tier).
+
+    Every indicator meets its criteria up to the tier and its evidence is verified by a
+    reviewer (so gates hold); "not_rated" fails precondition P1. With `certified` the tier is
+    certified (state certified, a Certification with the engine's snapshot, valid 3 years).
+    """
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from assessment.models import Certification, ReviewDecision
+    from assessment.services.scoring import submission_rescore
+
+    fields.setdefault("state", "certified" if certified else "in_review")
+    submission = answered_submission(tier="basic" if result == "not_rated" else result, **fields)
+    checker = reviewer(submission.platform.region.province_code)
+    submission.assigned_reviewer = checker
+    submission.review_round = 1
+    submission.save(update_fields=["assigned_reviewer", "review_round"])
+    codes = submission.evidence.values_list("question_code", flat=True).distinct()
+    ReviewDecision.objects.bulk_create(
+        ReviewDecision(
+            submission=submission,
+            question_code=code,
+            decision="verified",
+            review_round=1,
+            reviewer=checker,
+        )
+        for code in codes
+    )
+    if result == "not_rated":
+        Answer.objects.filter(submission=submission, question_code="P1").update(value=False)
+    score = submission_rescore(submission=submission)
+    assert score.result == result, (score.result, result)
+    if certified:
+        now = timezone.now()
+        Certification.objects.create(
+            submission=submission,
+            tier=result,
+            status="certified",
+            rubric_label=submission.rubric_version.label,
+            snapshot=score.to_dict(),
+            proposed_by=checker,
+            proposed_at=now,
+            certified_at=now,
+            valid_until=(now + timedelta(days=3 * 365)).date(),
+        )
     return submission
