@@ -624,3 +624,70 @@ def seed_submissions(*, cycles, seed: int) -> dict:
         "answers": len(answers),
         "certifications": len(certifications),
     }
+
+
+# --- Operator: a few real evidence files for the demo operator's draft ---------------------------
+
+_DEMO_EVIDENCE = [
+    (
+        "P1",
+        "营业执照（演示）.pdf",
+        "营业执照（演示件）",
+        "统一社会信用代码、成立日期与登记状态“存续”。",
+    ),
+    (
+        "D8.1",
+        "网络安全分类分级备案回执（演示）.pdf",
+        "工业互联网企业网络安全分类分级备案回执",
+        "备案等级：二级；备案日期：2026年5月。",
+    ),
+]
+
+
+def _demo_pdf(title: str, body: str) -> bytes:
+    from weasyprint import HTML
+
+    html = (
+        "<html><head><meta charset='utf-8'><style>body{font-family:'Noto Sans CJK SC',sans-serif;"
+        "margin:3cm}h1{font-size:20pt}p{font-size:12pt}</style></head><body>"
+        f"<h1>{title}</h1><p>{body}</p><p>本文件为演示数据，不具有法律效力。</p></body></html>"
+    )
+    return HTML(string=html).write_pdf()
+
+
+def seed_operator_evidence() -> int:
+    """Attach a few generated files to the demo operator's open draft (through the service)."""
+    from assessment.models import Submission
+    from assessment.services.evidence_files import in_memory_file
+    from assessment.services.submissions import evidence_add_file
+
+    operator = User.objects.filter(email=DEMO_OPERATOR_EMAIL).first()
+    draft = (
+        Submission.objects.filter(
+            platform__organisation_id=getattr(operator, "organisation_id", None), state="draft"
+        )
+        .order_by("-cycle__opens_on")
+        .first()
+    )
+    if operator is None or draft is None:
+        return 0
+    for code, name, title, body in _DEMO_EVIDENCE:
+        evidence_add_file(
+            actor=operator,
+            submission=draft,
+            question_code=code,
+            uploaded_file=in_memory_file(_demo_pdf(title, body), name),
+            description=title,
+        )
+    csv = (
+        "设备编码,设备类型,协议,所属企业,最近在线时间\n"
+        "SZ-0001,数控机床,OPC UA,深圳某精密制造厂,2026-10-30\n"
+    )
+    evidence_add_file(
+        actor=operator,
+        submission=draft,
+        question_code="D1.2",
+        uploaded_file=in_memory_file(csv.encode("utf-8"), "设备接入清单（节选）.csv"),
+        description="设备接入清单导出（节选）",
+    )
+    return len(_DEMO_EVIDENCE) + 1

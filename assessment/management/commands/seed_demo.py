@@ -2,7 +2,12 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from assessment.demo import seed_cycles, seed_people_and_platforms, seed_submissions
+from assessment.demo import (
+    seed_cycles,
+    seed_operator_evidence,
+    seed_people_and_platforms,
+    seed_submissions,
+)
 from assessment.models import Platform
 from questionnaires.services import default_rubric_version
 
@@ -26,6 +31,7 @@ class Command(BaseCommand):
         counts = seed_people_and_platforms(platforms=platforms, seed=seed)
         cycles = seed_cycles(default_rubric_version())
         counts |= seed_submissions(cycles=cycles, seed=seed)
+        counts["evidence files"] = seed_operator_evidence()
         elapsed = time.perf_counter() - started
         summary = ", ".join(f"{count} {name}" for name, count in counts.items())
         self.stdout.write(f"Demo data created in {elapsed:.1f} s: {summary}.")
