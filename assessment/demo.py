@@ -671,6 +671,10 @@ def seed_operator_evidence() -> int:
     )
     if operator is None or draft is None:
         return 0
+    from questionnaires.selectors import rubric_of
+
+    rubric = rubric_of(draft.rubric_version)
+    registry_code = "D1.2" if rubric.indicator("D1.2").applies_to(draft.platform_kind) else "D1.3"
     for code, name, title, body in _DEMO_EVIDENCE:
         evidence_add_file(
             actor=operator,
@@ -686,7 +690,7 @@ def seed_operator_evidence() -> int:
     evidence_add_file(
         actor=operator,
         submission=draft,
-        question_code="D1.2",
+        question_code=registry_code,
         uploaded_file=in_memory_file(csv.encode("utf-8"), "设备接入清单（节选）.csv"),
         description="设备接入清单导出（节选）",
     )
