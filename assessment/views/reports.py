@@ -208,22 +208,24 @@ def _require_regulator(request: HttpRequest) -> None:
 def regional_report(request: HttpRequest) -> HttpResponse:
     """A province's (or the nation's) report for a cycle, as PDF."""
     _require_regulator(request)
+    try:
+        # Out of scope looks like missing (404); the nation without national scope is refused.
+        region = report_services.regional_report_region(
+            user=request.user, region_code=request.GET.get("region", "")
+        )
+    except NotFound as error:
+        raise Http404(str(error.message)) from error
+    except ApplicationError as error:
+        return _refused(request, error)
     nation = report_selectors.can_see_nation(request.user)
-    form = RegionalReportForm(
-        request.GET, user=request.user, nation=nation, initial={"lang": request.LANGUAGE_CODE}
-    )
+    form = RegionalReportForm(request.GET, user=request.user, nation=nation)
     if not form.is_valid():
         messages.error(request, _("Choose a cycle, a region and a language."))
         return redirect("report_batches")
     try:
-        region = report_services.regional_report_region(
-            user=request.user, region_code=form.cleaned_data["region"]
-        )
         pdf = report_services.regional_report_pdf(
             cycle=form.cleaned_data["cycle"], region=region, language=form.cleaned_data["lang"]
         )
-    except NotFound as error:
-        raise Http404(str(error.message)) from error
     except ApplicationError as error:
         return _refused(request, error)
     cycle = form.cleaned_data["cycle"]
