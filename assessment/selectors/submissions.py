@@ -481,6 +481,7 @@ def _question_view(
         evidence=items,
         decision=decision,
         updated_by=str(answer.updated_by) if answer is not None else "",
+        answer_text=answer_text(rubric, code, value),
     )
 
 

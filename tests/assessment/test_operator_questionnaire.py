@@ -466,3 +466,12 @@ def test_home_cannot_start_a_submission_for_another_organisations_platform(clien
     )
     assert response.status_code == 404
     assert not platform.submissions.exists()
+
+
+def test_the_read_only_view_shows_the_precondition_answers(client):
+    submission = factories.answered_submission(state="submitted")
+    client.force_login(submission.created_by)
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("operator_submission_view", args=[submission.pk])).content.decode()
+    p1 = page.index('question-code">P1<')
+    assert "Yes" in page[p1 : page.index('question-code">P2<')]
