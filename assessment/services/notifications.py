@@ -47,7 +47,7 @@ def submission_link(user: User, submission_id: int | None) -> str:
         return ""
     names = ["review_detail"] if user.role in (Role.REVIEWER, Role.ADMIN) else []
     if user.role == Role.OPERATOR:
-        names = ["questionnaire", "submission_detail"]
+        names = ["operator_submission_continue"]
     for name in names:
         try:
             return reverse(name, args=[submission_id])
