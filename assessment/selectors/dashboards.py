@@ -135,7 +135,7 @@ def filter_options() -> dict:
             ],
             "kinds": [{"code": kind.value, "title": str(kind.label)} for kind in PlatformKind],
             "industries": [
-                {"code": code, "title": f"{code} {text}"}
+                {"code": code, "title": f"{code} {text}", "name": text}
                 for code, text in industries.values_list("code", name)
             ],
             "tiers": [{"code": tier.value, "title": str(tier.label)} for tier in Tier],
@@ -178,6 +178,18 @@ def parse_filters(params: Mapping[str, str]) -> tuple[DashboardFilters, dict[str
 # --- Scope ----------------------------------------------------------------------------------------
 
 
+_UNSET = object()
+
+
+def user_scope(user: User) -> set[str] | None:
+    """`region_codes_in_scope(user)`, worked out once per user object (i.e. per request)."""
+    scope = getattr(user, "_dashboard_scope", _UNSET)
+    if scope is _UNSET:
+        scope = region_codes_in_scope(user)
+        user._dashboard_scope = scope
+    return scope
+
+
 def dashboard_region(*, user: User | None, region_code: str | None) -> Region | None:
     """The region whose dashboard is asked for (None: national), if the user may see it.
 
@@ -189,7 +201,7 @@ def dashboard_region(*, user: User | None, region_code: str | None) -> Region | 
     if user is not None:
         if not user.is_authenticated or user.role == Role.OPERATOR and not user.is_admin:
             raise missing
-        codes = region_codes_in_scope(user)
+        codes = user_scope(user)
         if region_code is None:
             if codes is not None:
                 raise missing
@@ -355,7 +367,6 @@ def _build(region: Region | None, filters: DashboardFilters, language: str) -> d
     denominator = _region_denominator(region, children)
     population = _population(region, children_codes, filters)
     child = _child_expression(region)
-    name_field = "name_en" if language == "en" else "name_zh_hans"
 
     # 1. Additive sums per cycle and child region: the totals, the children and the trend.
     per_cycle = {c.pk: metrics.empty_sums() for c in cycles}
@@ -392,7 +403,7 @@ def _build(region: Region | None, filters: DashboardFilters, language: str) -> d
 
     # 2. Platforms by kind and industry (a platform serving two industries counts in both).
     kinds_by_industry = []
-    industry_names = dict(Industry.objects.values_list("code", name_field))
+    industry_names = {option["code"]: option["name"] for option in filter_options()["industries"]}
     for row in (
         in_cycle.values("platform_kind", industry=F("platform__industries"))
         .annotate(platforms=Count("id"))

@@ -139,7 +139,7 @@ def _dashboard(request: HttpRequest, code: str | None) -> HttpResponse:
         for name, table in selectors.dashboard_tables(data).items()
     }
     figures = dashboard_figures(data, map_metric=map_metric, url=drill_down)
-    scope = region_codes_in_scope(request.user)
+    scope = selectors.user_scope(request.user)
     breadcrumbs = [
         {
             **crumb,

@@ -1,0 +1,97 @@
+"""The national dashboard in chromium: no console errors, map and charts drawn, a province tile
+drills down, a filter changes the numbers."""
+
+import pytest
+
+from assessment.models import Region
+from tests.browser import sign_in
+from tests.factories import PASSWORD, CycleFactory, regulator, scored_submission
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+TILE_CENTRE = """(code) => {
+  const plot = document.querySelector('#figure-map .chart-plot');
+  const grid = JSON.parse(document.getElementById('chart-map').textContent);
+  const [key] = Object.entries(grid.links).find(([, url]) => url.includes('/' + code + '/'));
+  const [row, col] = key.split(',').map(Number);
+  const xaxis = plot._fullLayout.xaxis, yaxis = plot._fullLayout.yaxis;
+  const box = plot.getBoundingClientRect();
+  return {
+    x: box.left + xaxis._offset + xaxis.l2p(col),
+    y: box.top + yaxis._offset + yaxis.l2p(row),
+  };
+}"""
+
+
+@pytest.fixture
+def national_regulator(live_server):
+    cycle = CycleFactory(code="2027")
+    Region.objects.filter(level="province").update(industrial_enterprises=1000)
+    scored_submission(
+        region_code="440300",
+        cycle=cycle,
+        state="certified",
+        certified_tier="growth",
+        connected_devices=3000,
+        enterprises_served=100,
+        progress_index="2.40",
+        dimension_means={"D1": "0.6000", "D2": "0.9000"},
+    )
+    scored_submission(
+        region_code="330100",
+        cycle=cycle,
+        kind="specialized",
+        state="certified",
+        certified_tier="basic",
+        connected_devices=700,
+        enterprises_served=20,
+        progress_index="1.30",
+        dimension_means={"D1": "0.3000"},
+    )
+    return regulator(is_national=True)
+
+
+def open_national(page, live_server, user):
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    sign_in(page, live_server, user.email, PASSWORD)
+    page.goto(f"{live_server.url}/dashboards/")
+    page.locator(".chart-drawn").nth(8).wait_for()  # 3 target trends and 6 charts
+    return errors
+
+
+def test_national_dashboard_draws_map_and_charts_without_errors(
+    page, live_server, national_regulator
+):
+    errors = open_national(page, live_server, national_regulator)
+    for chart in ("map", "tiers", "heatmap", "kinds", "pipeline", "trend"):
+        assert page.locator(f"#figure-{chart} .chart-plot.chart-drawn .main-svg").count() >= 1
+    assert page.locator("#figure-map .heatmaplayer").count() == 1
+    assert page.locator(".target-card .chart-drawn").count() == 3
+    assert page.console_errors == []
+    assert errors == []
+
+
+def test_clicking_a_province_tile_opens_its_dashboard(page, live_server, national_regulator):
+    open_national(page, live_server, national_regulator)
+    page.locator("#figure-map").scroll_into_view_if_needed()
+    point = page.evaluate(TILE_CENTRE, "440000")
+    page.mouse.click(point["x"], point["y"])
+    page.wait_for_url("**/dashboards/440000/**")
+    assert page.locator("h1").inner_text() in ("广东省", "Guangdong")
+    assert page.locator(".breadcrumbs a").first.get_attribute("href") == "/dashboards/"
+    assert page.console_errors == []
+
+
+def test_choosing_a_filter_changes_the_numbers(page, live_server, national_regulator):
+    open_national(page, live_server, national_regulator)
+    devices = page.locator('[data-kpi="connected_devices"]')
+    assert devices.inner_text() == "3,700"
+    page.select_option("#filter-kind", "specialized")
+    page.wait_for_url("**kind=specialized**")
+    assert devices.inner_text() == "700"
+    assert page.locator("#filter-kind").input_value() == "specialized"
+    assert page.console_errors == []
