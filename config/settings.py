@@ -209,6 +209,8 @@ SPECTACULAR_SETTINGS = {
         "SubmissionStateEnum": "assessment.models.submissions.SubmissionState",
         "ResultEnum": "questionnaires.choices.Result",
         "TierEnum": "questionnaires.choices.Tier",
+        "CertificationStatusEnum": "assessment.models.reviews.CertificationStatus",
+        "ReportBatchStatusEnum": "assessment.models.reports.ReportBatchStatus",
     },
     "COMPONENT_SPLIT_REQUEST": True,
     "PATH_CONVERTER_OVERRIDES": {

@@ -8,6 +8,7 @@
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
@@ -99,6 +100,7 @@ def api_exception_handler(exc, context):
     return Response(body, status=code, headers=headers)
 
 
+@csrf_exempt
 def api_not_found(request, *args, **kwargs):
     """Any path under /api/v1/ that matches nothing: a JSON 404, not the HTML page."""
     return JsonResponse(

@@ -3,6 +3,7 @@
 import django_filters
 import django_filters.rest_framework
 from django import forms
+from django.core.validators import RegexValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from rest_framework.filters import OrderingFilter
@@ -33,9 +34,29 @@ class IdFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
+class RegionCodeFilter(django_filters.CharFilter):
+    """A GB/T 2260 code: six digits."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 6)
+        kwargs.setdefault(
+            "validators",
+            [RegexValidator(r"^[0-9]{6}$", _("Enter a six-digit region code."), code="invalid")],
+        )
+        super().__init__(*args, **kwargs)
+
+
+def province_q(field: str, code: str) -> Q:
+    """The region itself or any region whose parent it is (a province and its cities)."""
+    return Q(**{f"{field}_id": code}) | Q(**{f"{field}__parent_id": code})
+
+
+PROVINCE_HELP = _("A province code (e.g. 440000): its cities included.")
+
+
 class RegionFilter(django_filters.FilterSet):
     level = django_filters.ChoiceFilter(choices=RegionLevel.choices)
-    parent = django_filters.CharFilter(field_name="parent_id", max_length=6)
+    parent = RegionCodeFilter(field_name="parent_id")
     q = django_filters.CharFilter(
         method="search", max_length=60, help_text=_("Part of the name, in either language.")
     )
@@ -49,12 +70,8 @@ class RegionFilter(django_filters.FilterSet):
 
 
 class OrganisationFilter(django_filters.FilterSet):
-    region = django_filters.CharFilter(field_name="region_id", max_length=6)
-    province = django_filters.CharFilter(
-        method="filter_province",
-        max_length=6,
-        help_text=_("A province code (e.g. 440000): its cities included."),
-    )
+    region = RegionCodeFilter(field_name="region_id")
+    province = RegionCodeFilter(method="filter_province", help_text=PROVINCE_HELP)
     credit_code = django_filters.CharFilter(max_length=18)
     q = django_filters.CharFilter(
         field_name="name", lookup_expr="icontains", max_length=100, help_text=_("Part of the name.")
@@ -65,18 +82,14 @@ class OrganisationFilter(django_filters.FilterSet):
         fields = ["region", "credit_code"]
 
     def filter_province(self, queryset, name, value):
-        return queryset.filter(region_id__startswith=value[:2])
+        return queryset.filter(province_q("region", value))
 
 
 class PlatformFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=PlatformKind.choices)
     organisation = IdFilter(field_name="organisation_id")
-    region = django_filters.CharFilter(field_name="region_id", max_length=6)
-    province = django_filters.CharFilter(
-        method="filter_province",
-        max_length=6,
-        help_text=_("A province code (e.g. 440000): its cities included."),
-    )
+    region = RegionCodeFilter(field_name="region_id")
+    province = RegionCodeFilter(method="filter_province", help_text=PROVINCE_HELP)
     industry = django_filters.CharFilter(
         field_name="industries__code", max_length=1, help_text=_("A GB/T 4754 section, A…T.")
     )
@@ -89,7 +102,7 @@ class PlatformFilter(django_filters.FilterSet):
         fields = ["kind", "organisation", "region", "industry"]
 
     def filter_province(self, queryset, name, value):
-        return queryset.filter(region_id__startswith=value[:2])
+        return queryset.filter(province_q("region", value))
 
 
 class SubmissionFilter(django_filters.FilterSet):
@@ -98,12 +111,8 @@ class SubmissionFilter(django_filters.FilterSet):
     platform = IdFilter(field_name="platform_id")
     organisation = IdFilter(field_name="platform__organisation_id")
     kind = django_filters.ChoiceFilter(field_name="platform_kind", choices=PlatformKind.choices)
-    region = django_filters.CharFilter(field_name="platform__region_id", max_length=6)
-    province = django_filters.CharFilter(
-        method="filter_province",
-        max_length=6,
-        help_text=_("A province code (e.g. 440000): its cities included."),
-    )
+    region = RegionCodeFilter(field_name="platform__region_id")
+    province = RegionCodeFilter(method="filter_province", help_text=PROVINCE_HELP)
     result = django_filters.ChoiceFilter(
         field_name="score_summary__result",
         choices=Result.choices,
@@ -115,7 +124,7 @@ class SubmissionFilter(django_filters.FilterSet):
         fields = ["state", "cycle", "platform", "organisation", "kind", "region", "result"]
 
     def filter_province(self, queryset, name, value):
-        return queryset.filter(platform__region_id__startswith=value[:2])
+        return queryset.filter(province_q("platform__region", value))
 
 
 class EventFilter(django_filters.FilterSet):

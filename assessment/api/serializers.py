@@ -13,11 +13,15 @@ from assessment.models import (
     Organisation,
     Platform,
     Region,
+    ReportBatch,
+    ReportBatchStatus,
+    ReviewDecision,
     Role,
     Submission,
     SubmissionEvent,
     User,
 )
+from assessment.models.submissions import ReviewDecisionKind
 from assessment.permissions import visible_platforms
 from questionnaires.models import RubricVersion
 
@@ -175,6 +179,12 @@ class SubmissionSerializer(serializers.ModelSerializer):
     cycle = serializers.CharField(source="cycle.code", read_only=True)
     rubric_version = serializers.CharField(source="rubric_version.label", read_only=True)
     assigned_reviewer = serializers.SerializerMethodField()
+    claimed_result = serializers.CharField(
+        read_only=True,
+        help_text=_(
+            "The result the answers reached when submitted (not_rated or a tier); empty before."
+        ),
+    )
     result = serializers.SerializerMethodField(
         help_text=_("The provisional result (the tier the answers reach now), or null if unscored.")
     )
@@ -331,6 +341,7 @@ class AnswerBulkResultSerializer(serializers.Serializer):
 
 class EvidenceSerializer(serializers.ModelSerializer):
     kind = serializers.SerializerMethodField()
+    url = serializers.CharField(read_only=True, help_text=_("The link, for a link; else empty."))
     download_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -357,7 +368,7 @@ class EvidenceSerializer(serializers.ModelSerializer):
     def get_kind(self, evidence) -> str:
         return "link" if evidence.is_link else "file"
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(serializers.URLField(allow_null=True))
     def get_download_url(self, evidence) -> str | None:
         if evidence.is_link:
             return None
@@ -484,3 +495,228 @@ class EvidenceReplaceSerializer(serializers.Serializer):
                 _("Send either a file or a link."), code="file_or_link"
             )
         return attrs
+
+
+# --- Review desk ----------------------------------------------------------------------------------
+
+
+class AssignSerializer(serializers.Serializer):
+    reviewer = serializers.IntegerField(
+        min_value=1,
+        max_value=2**62,
+        required=False,
+        allow_null=True,
+        help_text=_("The reviewer's user id; leave out (or null) to assign yourself."),
+    )
+
+
+class DecisionSerializer(serializers.ModelSerializer):
+    corrected_value = serializers.JSONField(allow_null=True, read_only=True)
+
+    class Meta:
+        model = ReviewDecision
+        fields = [
+            "id",
+            "question_code",
+            "decision",
+            "reason",
+            "corrected_value",
+            "review_round",
+            "is_current",
+            "reviewer",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class DecisionWriteSerializer(serializers.Serializer):
+    question_code = serializers.CharField(max_length=20)
+    decision = serializers.ChoiceField(choices=ReviewDecisionKind.choices)
+    reason = serializers.CharField(
+        max_length=10000,
+        required=False,
+        allow_blank=True,
+        help_text=_("Required when rejecting."),
+    )
+    corrected_value = AnswerValueField(
+        required=False,
+        allow_null=True,
+        help_text=_("With decision “corrected”: the value the evidence supports."),
+    )
+
+
+class RevisionSerializer(serializers.Serializer):
+    question_codes = serializers.ListField(
+        child=serializers.CharField(max_length=20), max_length=500, allow_empty=True
+    )
+    message = serializers.CharField(max_length=10000, allow_blank=True)
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=10000, allow_blank=True)
+
+
+class ConflictSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=10000, allow_blank=True, write_only=True)
+    organisation = serializers.IntegerField(read_only=True)
+    declared_at = serializers.DateTimeField(read_only=True)
+
+
+class CertificationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Certification
+        fields = [
+            "id",
+            "submission",
+            "tier",
+            "status",
+            "rubric_label",
+            "proposed_by",
+            "proposed_at",
+            "signed_off_by",
+            "signed_off_at",
+            "certified_at",
+            "valid_until",
+            "revoked_at",
+            "revoke_reason",
+        ]
+        read_only_fields = fields
+
+
+# --- Dashboards -----------------------------------------------------------------------------------
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "additionalProperties": True,
+        "description": "Everything the dashboard page shows, as on the web (docs/dashboards.md): "
+        "region, filters, totals and metrics, targets with gaps, children, tiers, kinds, "
+        "heatmap, pipeline, trend.",
+    }
+)
+class DashboardDataField(serializers.JSONField):
+    pass
+
+
+class DashboardSerializer(serializers.Serializer):
+    summary = DashboardDataField(help_text=_("The Action Plan's metrics and targets."))
+    data = DashboardDataField()
+
+
+class DashboardPlatformSerializer(serializers.Serializer):
+    submission = serializers.IntegerField(source="id")
+    state = serializers.CharField()
+    platform_kind = serializers.CharField()
+    platform = serializers.IntegerField(source="platform_id")
+    platform_name = serializers.CharField()
+    organisation_name = serializers.CharField()
+    region_code = serializers.CharField()
+    region_name = serializers.CharField()
+    industries = serializers.ListField(child=serializers.CharField())
+    certified_tier = serializers.CharField()
+    result = serializers.CharField(allow_null=True)
+    progress_index = serializers.DecimalField(
+        max_digits=3, decimal_places=2, allow_null=True, coerce_to_string=True
+    )
+    connected_devices = serializers.IntegerField(allow_null=True)
+    enterprises_served = serializers.IntegerField(allow_null=True)
+
+
+# --- Reports --------------------------------------------------------------------------------------
+
+
+class ReportBatchSerializer(serializers.ModelSerializer):
+    cycle = serializers.CharField(source="cycle.code", read_only=True)
+    region = serializers.CharField(source="region_id", read_only=True)
+    percent = serializers.IntegerField(read_only=True)
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ReportBatch
+        fields = [
+            "id",
+            "cycle",
+            "region",
+            "language",
+            "status",
+            "total",
+            "done",
+            "percent",
+            "zip_size",
+            "error",
+            "requested_at",
+            "started_at",
+            "finished_at",
+            "expires_at",
+            "download_url",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_download_url(self, batch):
+        if batch.status != ReportBatchStatus.DONE:
+            return None
+        from django.urls import reverse
+
+        path = reverse("api-report-batch-download", kwargs={"batch_id": batch.pk})
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
+class ReportBatchRequestSerializer(serializers.Serializer):
+    cycle = serializers.SlugRelatedField(slug_field="code", queryset=AssessmentCycle.objects.all())
+    region = serializers.RegexField(r"^[0-9]{6}$", max_length=6)
+    lang = serializers.ChoiceField(choices=["zh-hans", "en"])
+
+
+# --- Public register and verification -------------------------------------------------------------
+
+
+class RegisterEntrySerializer(serializers.Serializer):
+    certification = serializers.IntegerField(source="id")
+    platform = serializers.CharField(source="submission.platform.name")
+    organisation = serializers.CharField(source="submission.platform.organisation.name")
+    platform_kind = serializers.CharField(source="submission.platform_kind")
+    region = serializers.CharField(source="submission.platform.region.code")
+    region_name = serializers.CharField(source="submission.platform.region.name")
+    province = serializers.SerializerMethodField()
+    tier = serializers.CharField()
+    cycle = serializers.CharField(source="submission.cycle.code")
+    certified_at = serializers.DateTimeField()
+    valid_until = serializers.DateField()
+
+    def get_province(self, certification) -> str:
+        region = certification.submission.platform.region
+        return region.parent.code if region.parent_id else region.code
+
+
+class RegisterPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    page = serializers.IntegerField()
+    pages = serializers.IntegerField()
+    results = RegisterEntrySerializer(many=True)
+
+
+class VerificationSerializer(serializers.Serializer):
+    number = serializers.CharField(source="report.number")
+    issued_at = serializers.DateTimeField(source="report.issued_at")
+    language = serializers.CharField(source="report.language")
+    platform = serializers.CharField()
+    organisation = serializers.CharField()
+    cycle = serializers.CharField(source="cycle.code")
+    certified_at_issue = serializers.BooleanField()
+    status = serializers.CharField(allow_null=True)
+    revoked = serializers.BooleanField()
+    tier = serializers.CharField(allow_null=True)
+    tier_label = serializers.CharField()
+    valid_until = serializers.DateField(allow_null=True)
+    revoked_at = serializers.DateTimeField(allow_null=True)
+    issued_sha256 = serializers.CharField()
+    current_sha256 = serializers.CharField()
+    facts_match = serializers.BooleanField(
+        help_text=_("The facts recomputed from the records now equal the issued ones.")
+    )
+    given_sha256 = serializers.CharField()
+    hash_match = serializers.BooleanField(allow_null=True)
+    matched = serializers.CharField(help_text=_("“data”, “pdf” or empty."))

@@ -6,7 +6,16 @@ from rest_framework.routers import SimpleRouter
 
 from assessment.api import schema  # noqa: F401  (registers the "id" path converter)
 from assessment.api.exceptions import api_not_found
-from assessment.api.views import docs, organisations, reference, submissions
+from assessment.api.views import (
+    dashboards,
+    docs,
+    organisations,
+    public,
+    reference,
+    reports,
+    reviews,
+    submissions,
+)
 from assessment.views import tokens
 
 router = SimpleRouter()
@@ -36,6 +45,24 @@ submission_paths = [
     path("submit/", submissions.SubmitView.as_view(), name="api-submit"),
     path("withdraw/", submissions.WithdrawView.as_view(), name="api-withdraw"),
     path("resubmit/", submissions.ResubmitView.as_view(), name="api-resubmit"),
+    path("report/", reports.SubmissionReportView.as_view(), name="api-submission-report"),
+    # The review desk
+    path("assign/", reviews.AssignView.as_view(), name="api-assign"),
+    path("start-review/", reviews.StartReviewView.as_view(), name="api-start-review"),
+    path("decisions/", reviews.DecisionsView.as_view(), name="api-decisions"),
+    path(
+        "request-revision/",
+        reviews.RequestRevisionView.as_view(),
+        name="api-request-revision",
+    ),
+    path("certify/", reviews.CertifyView.as_view(), name="api-certify"),
+    path("conflict/", reviews.ConflictView.as_view(), name="api-conflict"),
+]
+certification_paths = [
+    path("", reviews.CertificationView.as_view(), name="api-certification"),
+    path("sign-off/", reviews.SignOffView.as_view(), name="api-sign-off"),
+    path("decline/", reviews.DeclineView.as_view(), name="api-decline"),
+    path("revoke/", reviews.RevokeView.as_view(), name="api-revoke"),
 ]
 
 urlpatterns = [
@@ -46,6 +73,27 @@ urlpatterns = [
     path("redoc/", docs.RedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("me/", reference.MeView.as_view(), name="api-me"),
     path("submissions/<id:pk>/", include(submission_paths)),
+    path("certifications/<id:certification_id>/", include(certification_paths)),
+    path("dashboards/", dashboards.DashboardView.as_view(), name="api-dashboard"),
+    path(
+        "dashboards/platforms/",
+        dashboards.DashboardPlatformsView.as_view(),
+        name="api-dashboard-platforms",
+    ),
+    path("reports/regional/", reports.RegionalReportView.as_view(), name="api-regional-report"),
+    path("report-batches/", reports.ReportBatchesView.as_view(), name="api-report-batches"),
+    path(
+        "report-batches/<id:batch_id>/",
+        reports.ReportBatchView.as_view(),
+        name="api-report-batch",
+    ),
+    path(
+        "report-batches/<id:batch_id>/download/",
+        reports.ReportBatchDownloadView.as_view(),
+        name="api-report-batch-download",
+    ),
+    path("public/register/", public.RegisterView.as_view(), name="api-public-register"),
+    path("public/verify/<str:number>/", public.VerifyView.as_view(), name="api-public-verify"),
     path("", include(router.urls)),
     # Anything else under /api/v1/ is a JSON 404, never the HTML error page.
     re_path(r"^.*$", api_not_found),

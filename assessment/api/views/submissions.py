@@ -1,5 +1,7 @@
 """Submissions: read, answers, evidence, score with its explanation, events."""
 
+import copy
+
 from django.http import FileResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -8,6 +10,7 @@ from rest_framework import generics, mixins, status, viewsets
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from assessment import presentation
 from assessment.api.filters import LIST_FILTERS, EventFilter, SubmissionFilter
 from assessment.api.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from assessment.api.serializers import (
@@ -30,9 +33,11 @@ from assessment.models import (
     Answer,
     Certification,
     Evidence,
+    Role,
     ScoreSummary,
     Submission,
     SubmissionEvent,
+    SubmissionState,
 )
 from assessment.models.reviews import CertificationStatus
 from assessment.permissions import get_visible_or_404, visible_submissions
@@ -52,6 +57,8 @@ from assessment.services.submissions import (
     submission_submit,
     submission_withdraw,
 )
+from questionnaires.rubric import TIERS, Rubric
+from questionnaires.selectors import rubric_of
 
 SUBMISSION_ID = "pk"
 
@@ -64,6 +71,24 @@ def submission_in_scope(request, pk: int) -> Submission:
         ),
         pk=pk,
     )
+
+
+def submissions_with_history(user):
+    """The submissions whose audit trail the user sees on the web: operators their own (the
+    submission's history), reviewers those they may review (the review desk's events page,
+    drafts excluded), administrators all. Regulators have no audit-trail page."""
+    submissions = visible_submissions(user)
+    if not user.is_authenticated:
+        return submissions.none()
+    if user.is_admin or user.role == Role.OPERATOR:
+        return submissions
+    if user.role == Role.REVIEWER:
+        return (
+            submissions.exclude(state=SubmissionState.DRAFT)
+            .exclude(platform__organisation__conflicts__reviewer=user)
+            .exclude(platform__organisation_id=user.organisation_id or 0)
+        )
+    return submissions.none()
 
 
 def submissions_for_list(user):
@@ -126,6 +151,32 @@ class EvidenceListView(generics.ListAPIView):
         return submission.evidence.order_by("question_code", "uploaded_at", "id")
 
 
+def explained(breakdown: dict, rubric: Rubric, answers: dict) -> dict:
+    """The engine's breakdown with its codes put into words in the caller's language: each
+    criterion's reason, each tier's failed rules, each next-tier step, and the decision."""
+    explanation = copy.deepcopy(breakdown)
+    for criterion in explanation.get("criteria", []):
+        code = criterion.get("indicator", "")
+        indicator = rubric.indicator(code) if rubric.has_indicator(code) else None
+        criterion["reason"] = presentation.reason_text(
+            criterion.get("reason_code", ""), criterion.get("reason_params") or {}, indicator
+        )
+    tiers = explanation.get("tiers", {})
+    for tier in tiers.values():
+        tier["failed_rules_text"] = [
+            presentation.failed_rule_text(rule, rubric) for rule in tier.get("failed_rules", [])
+        ]
+    for step in explanation.get("next_tier_plan", []):
+        step["change"] = presentation.plan_step_text(
+            step, rubric, answers.get(step.get("indicator") or step.get("precondition"))
+        )
+    next_tier = next((code for code in TIERS if not tiers.get(code, {}).get("achieved")), None)
+    explanation["decision"] = presentation.tier_decision_text(
+        explanation.get("result", "not_rated"), next_tier, tiers, rubric
+    )
+    return explanation
+
+
 @extend_schema(
     tags=["submissions"],
     summary=_("Provisional and certified score, with the full explanation"),
@@ -136,30 +187,28 @@ class ScoreView(generics.GenericAPIView):
 
     def get(self, request, pk):
         submission = submission_in_scope(request, pk)
+        rubric = rubric_of(submission.rubric_version)
+        answers = dict(submission.answers.values_list("question_code", "value"))
         summary = ScoreSummary.objects.filter(submission=submission).first()
         if summary is not None:
-            provisional = {
-                "result": summary.result,
-                "progress_index": str(summary.progress_index),
-                "computed_at": summary.computed_at,
-                "breakdown": summary.breakdown,
-            }
+            breakdown, computed_at = summary.breakdown, summary.computed_at
         else:
-            breakdown = submission_score(submission).to_dict()
-            provisional = {
-                "result": breakdown["result"],
-                "progress_index": breakdown["progress_index"],
-                "computed_at": None,
-                "breakdown": breakdown,
-            }
+            breakdown, computed_at = submission_score(submission).to_dict(), None
         certification = (
             Certification.objects.filter(submission=submission)
             .exclude(status=CertificationStatus.AWAITING_SIGN_OFF)
             .first()
         )
+        if certification is not None:
+            certification.snapshot = explained(certification.snapshot, rubric, answers)
         body = {
             "submission": submission.pk,
-            "provisional": provisional,
+            "provisional": {
+                "result": breakdown["result"],
+                "progress_index": breakdown["progress_index"],
+                "computed_at": computed_at,
+                "breakdown": explained(breakdown, rubric, answers),
+            },
             "certification": certification,
         }
         return Response(self.get_serializer(body).data)
@@ -177,7 +226,7 @@ class EventViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return SubmissionEvent.objects.filter(
-            submission__in=visible_submissions(self.request.user).values("pk")
+            submission__in=submissions_with_history(self.request.user).values("pk")
         ).select_related("actor")
 
 
