@@ -10,6 +10,7 @@ from datetime import date
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.db.models import Q
 
 from assessment.models import (
     AssessmentCycle,
@@ -695,3 +696,169 @@ def seed_operator_evidence() -> int:
         description="设备接入清单导出（节选）",
     )
     return len(_DEMO_EVIDENCE) + 1
+
+
+# --- Review desk: revision requests, notifications, a conflict of interest, a real PDF ----------
+
+_DEMO_REVISION_MESSAGE = "请补充第三方检测报告，并确认填报数据与证明材料一致。"
+
+
+def _reopen_revisions(current_cycle) -> int:
+    """Give the demo's "revision requested" submissions what the review desk records: the
+    reopened questions (those with a rejected decision, else the first one with evidence), the
+    request event with the answers and evidence it was asked on, and the operator's notice."""
+    from collections import defaultdict
+
+    from assessment.models import (
+        Answer,
+        EventKind,
+        Evidence,
+        ReviewDecision,
+        Submission,
+        SubmissionEvent,
+    )
+    from assessment.services.notifications import notify_revision_requested
+
+    submissions = list(
+        Submission.objects.filter(cycle=current_cycle, state="revision_requested")
+        .select_related("platform", "cycle")
+        .order_by("id")
+    )
+    ids = [submission.pk for submission in submissions]
+    rejected = defaultdict(list)
+    for submission_id, code in ReviewDecision.objects.filter(
+        submission_id__in=ids, is_current=True, decision="rejected"
+    ).values_list("submission_id", "question_code"):
+        rejected[submission_id].append(code)
+    evidence = defaultdict(lambda: defaultdict(list))
+    for submission_id, code, evidence_id in (
+        Evidence.objects.filter(submission_id__in=ids, is_current=True)
+        .order_by("id")
+        .values_list("submission_id", "question_code", "id")
+    ):
+        evidence[submission_id][code].append(evidence_id)
+    answers = defaultdict(dict)
+    for answer_id, submission_id, code, value in Answer.objects.filter(
+        submission_id__in=ids
+    ).values_list("id", "submission_id", "question_code", "value"):
+        answers[submission_id][code] = (answer_id, value)
+
+    reopened_ids, events = [], []
+    for submission in submissions:
+        codes = sorted(rejected[submission.pk]) or sorted(evidence[submission.pk])[:1]
+        if not codes:
+            continue
+        reopened_ids += [answers[submission.pk][c][0] for c in codes if c in answers[submission.pk]]
+        submission.review_round = 2
+        events.append(
+            SubmissionEvent(
+                submission=submission,
+                kind=EventKind.REVISION_REQUESTED,
+                actor_id=submission.assigned_reviewer_id,
+                note=_DEMO_REVISION_MESSAGE,
+                detail={
+                    "questions": codes,
+                    "round": 2,
+                    "answers": {c: answers[submission.pk].get(c, (0, None))[1] for c in codes},
+                    "evidence": {c: evidence[submission.pk][c] for c in codes},
+                },
+            )
+        )
+        notify_revision_requested(
+            submission=submission, codes=codes, message=_DEMO_REVISION_MESSAGE, email=False
+        )
+    for start in range(0, len(reopened_ids), 5000):
+        Answer.objects.filter(pk__in=reopened_ids[start : start + 5000]).update(reopened=True)
+    Submission.objects.bulk_update(submissions, ["review_round"], batch_size=2000)
+    SubmissionEvent.objects.bulk_create(events, batch_size=5000)
+    return len(events)
+
+
+def _attach_demo_pdf(reviewer: User) -> int:
+    """A real PDF on a submission the Guangdong reviewer has in review (for the inline viewer)."""
+    from django.core.files.base import ContentFile
+
+    from assessment.models import Evidence, Submission
+    from assessment.services.evidence_files import check_evidence_file, in_memory_file
+
+    submission = (
+        Submission.objects.filter(assigned_reviewer=reviewer, state="in_review")
+        .order_by("id")
+        .first()
+    )
+    if submission is None:
+        return 0
+    name = "第三方检测报告（演示）.pdf"
+    content = _demo_pdf(
+        "工业协议解析能力第三方检测报告", "检测结论：平台在用工业协议 30 种，均解析正常。"
+    )
+    checked = check_evidence_file(in_memory_file(content, name))
+    evidence = Evidence(
+        submission=submission,
+        question_code="D1.1",
+        original_name=checked.original_name,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        description="第三方检测报告",
+        uploaded_by=submission.created_by,
+    )
+    evidence.file.save(name, ContentFile(content), save=False)
+    evidence.save()
+    return 1
+
+
+@transaction.atomic
+def seed_review_desk() -> dict:
+    """The review desk's side of the demo: revision requests with reopened questions and their
+    notices, resubmission and certification notices in Guangdong and for the demo operator, a
+    declared conflict of interest, and a real PDF to view inline."""
+    from assessment.models import ConflictDeclaration, Organisation, Submission
+    from assessment.services.notifications import notify_certified, notify_resubmitted
+    from questionnaires.choices import Tier
+
+    current = AssessmentCycle.objects.filter(code="2027").first()
+    if current is None:
+        return {}
+    revisions = _reopen_revisions(current)
+    gd_reviewer = User.objects.get(email="reviewer.gd@demo.cn")
+    demo_operator = User.objects.get(email=DEMO_OPERATOR_EMAIL)
+    notices = 0
+    for submission in Submission.objects.filter(
+        state="resubmitted", platform__region__code__startswith="44"
+    ).select_related("platform", "cycle", "assigned_reviewer"):
+        notices += len(notify_resubmitted(submission=submission, email=False))
+    certified = Submission.objects.filter(state="certified", certification__status="certified")
+    certified = certified.filter(
+        Q(platform__region__code__startswith="44")
+        | Q(platform__organisation_id=demo_operator.organisation_id)
+    ).select_related("platform", "cycle", "certification")
+    for submission in certified:
+        notices += len(
+            notify_certified(
+                submission=submission,
+                tier_label=Tier(submission.certification.tier).label,
+                valid_until=submission.certification.valid_until,
+                email=False,
+            )
+        )
+    conflicted = (
+        Organisation.objects.filter(region__code__startswith="44")
+        .exclude(pk=demo_operator.organisation_id)
+        .order_by("id")
+        .first()
+    )
+    conflicts = 0
+    if conflicted is not None:
+        ConflictDeclaration.objects.create(
+            reviewer=User.objects.get(email="reviewer2.gd@demo.cn"),
+            organisation=conflicted,
+            reason="本人曾于2025年为该企业提供数字化转型咨询服务。",
+        )
+        conflicts = 1
+    return {
+        "revision requests": revisions,
+        "notifications": notices,
+        "conflicts of interest": conflicts,
+        "review evidence files": _attach_demo_pdf(gd_reviewer),
+    }

@@ -82,8 +82,10 @@ def notification_send(
     subject: str | Promise,
     message: str | Promise,
     params: dict | None = None,
+    email: bool = True,
 ) -> list[Notification]:
-    """Notify each recipient in the app and by email (after commit), in both languages."""
+    """Notify each recipient in the app and (unless `email` is false) by email after the
+    transaction commits, in both languages."""
     params = params or {}
     unique = {user.pk: user for user in recipients if user is not None and user.is_active}
     if not unique:
@@ -103,7 +105,7 @@ def notification_send(
         ]
     )
     submission_id = submission.pk if submission is not None else None
-    for user in unique.values():
+    for user in unique.values() if email else ():
         link = submission_link(user, submission_id)
         transaction.on_commit(
             lambda user=user, link=link: _send_email(user, subjects, messages, link)
@@ -122,8 +124,11 @@ def operators_of(submission: Submission) -> list[User]:
     )
 
 
-def notify_revision_requested(*, submission: Submission, codes: list[str], message: str):
+def notify_revision_requested(
+    *, submission: Submission, codes: list[str], message: str, email: bool = True
+):
     return notification_send(
+        email=email,
         recipients=operators_of(submission),
         submission=submission,
         kind=NotificationKind.REVISION_REQUESTED,
@@ -141,9 +146,10 @@ def notify_revision_requested(*, submission: Submission, codes: list[str], messa
     )
 
 
-def notify_resubmitted(*, submission: Submission):
+def notify_resubmitted(*, submission: Submission, email: bool = True):
     """Tell the assigned reviewer that the operator handed a revision back."""
     return notification_send(
+        email=email,
         recipients=[submission.assigned_reviewer] if submission.assigned_reviewer_id else [],
         submission=submission,
         kind=NotificationKind.RESUBMITTED,
@@ -153,8 +159,11 @@ def notify_resubmitted(*, submission: Submission):
     )
 
 
-def notify_certified(*, submission: Submission, tier_label, valid_until, extra=()):
+def notify_certified(
+    *, submission: Submission, tier_label, valid_until, extra=(), email: bool = True
+):
     return notification_send(
+        email=email,
         recipients=[*operators_of(submission), *extra],
         submission=submission,
         kind=NotificationKind.CERTIFIED,
@@ -171,11 +180,14 @@ def notify_certified(*, submission: Submission, tier_label, valid_until, extra=(
     )
 
 
-def notify_sign_off_requested(*, submission: Submission, tier_label, proposer: User):
+def notify_sign_off_requested(
+    *, submission: Submission, tier_label, proposer: User, email: bool = True
+):
     national = User.objects.filter(role=Role.REVIEWER, is_national=True, is_active=True).exclude(
         pk=proposer.pk
     )
     return notification_send(
+        email=email,
         recipients=list(national),
         submission=submission,
         kind=NotificationKind.SIGN_OFF_REQUESTED,
@@ -193,8 +205,11 @@ def notify_sign_off_requested(*, submission: Submission, tier_label, proposer: U
     )
 
 
-def notify_sign_off_declined(*, submission: Submission, proposer: User, reason: str):
+def notify_sign_off_declined(
+    *, submission: Submission, proposer: User, reason: str, email: bool = True
+):
     return notification_send(
+        email=email,
         recipients=[proposer],
         submission=submission,
         kind=NotificationKind.SIGN_OFF_DECLINED,
@@ -208,8 +223,9 @@ def notify_sign_off_declined(*, submission: Submission, proposer: User, reason: 
     )
 
 
-def notify_revoked(*, submission: Submission, tier_label, reason: str):
+def notify_revoked(*, submission: Submission, tier_label, reason: str, email: bool = True):
     return notification_send(
+        email=email,
         recipients=operators_of(submission),
         submission=submission,
         kind=NotificationKind.REVOKED,
@@ -224,10 +240,11 @@ def notify_revoked(*, submission: Submission, tier_label, reason: str):
     )
 
 
-def notify_assigned(*, submission: Submission, reviewer: User, actor: User):
+def notify_assigned(*, submission: Submission, reviewer: User, actor: User, email: bool = True):
     if reviewer.pk == actor.pk:
         return []
     return notification_send(
+        email=email,
         recipients=[reviewer],
         submission=submission,
         kind=NotificationKind.ASSIGNED,

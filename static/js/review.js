@@ -63,6 +63,9 @@ function setUpIndicatorFilter() {
         article.hidden =
           (show === "required" && !required) || (show === "open" && (!required || decided));
       }
+      for (const section of document.querySelectorAll("section.dimension")) {
+        section.hidden = ![...section.querySelectorAll("article.indicator")].some((a) => !a.hidden);
+      }
     });
   }
 }

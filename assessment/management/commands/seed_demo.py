@@ -6,6 +6,7 @@ from assessment.demo import (
     seed_cycles,
     seed_operator_evidence,
     seed_people_and_platforms,
+    seed_review_desk,
     seed_submissions,
 )
 from assessment.models import Platform
@@ -32,6 +33,7 @@ class Command(BaseCommand):
         cycles = seed_cycles(default_rubric_version())
         counts |= seed_submissions(cycles=cycles, seed=seed)
         counts["evidence files"] = seed_operator_evidence()
+        counts |= seed_review_desk()
         elapsed = time.perf_counter() - started
         summary = ", ".join(f"{count} {name}" for name, count in counts.items())
         self.stdout.write(f"Demo data created in {elapsed:.1f} s: {summary}.")
