@@ -491,6 +491,29 @@ def section_title(rubric: Rubric, section: str) -> str:
     return _text(rubric.dimension(section).title)
 
 
+def _section_links(
+    rubric: Rubric,
+    sections: dict[str, list[str]],
+    answered: set[str],
+    problems: list[Problem],
+    current: str,
+) -> list[SectionLink]:
+    problems_by_section: dict[str, int] = {}
+    for problem in problems:
+        problems_by_section[problem.section] = problems_by_section.get(problem.section, 0) + 1
+    return [
+        SectionLink(
+            code=code,
+            title=section_title(rubric, code),
+            answered=sum(1 for c in codes if c in answered),
+            total=len(codes),
+            problems=problems_by_section.get(code, 0),
+            current=code == current,
+        )
+        for code, codes in sections.items()
+    ]
+
+
 def questionnaire_page(submission: Submission, section: str) -> QuestionnairePage | None:
     """One section of the questionnaire, with the side index and the score panel.
 
@@ -527,20 +550,13 @@ def questionnaire_page(submission: Submission, section: str) -> QuestionnairePag
         {code: (a.value, a.needs_reconfirmation) for code, a in answers.items()},
         evidence,
     )
-    problems_by_section: dict[str, int] = {}
-    for problem in problems:
-        problems_by_section[problem.section] = problems_by_section.get(problem.section, 0) + 1
-    links = [
-        SectionLink(
-            code=code,
-            title=section_title(rubric, code),
-            answered=sum(1 for c in codes if c in answers and answer_is_set(answers[c].value)),
-            total=len(codes),
-            problems=problems_by_section.get(code, 0),
-            current=code == section,
-        )
-        for code, codes in sections.items()
-    ]
+    links = _section_links(
+        rubric,
+        sections,
+        {code for code, answer in answers.items() if answer_is_set(answer.value)},
+        problems,
+        section,
+    )
     order = list(sections)
     position = order.index(section)
     summary = getattr(submission, "score_summary", None)
@@ -574,6 +590,90 @@ def questionnaire_page(submission: Submission, section: str) -> QuestionnairePag
         problems=problems,
         previous_section=order[position - 1] if position > 0 else None,
         next_section=order[position + 1] if position + 1 < len(order) else None,
+    )
+
+
+def autosave_question(submission: Submission, code: str) -> tuple[Rubric, QuestionView] | None:
+    """The one question an autosave changes (1 query); None if the questionnaire lacks it."""
+    rubric = rubric_of(submission.rubric_version)
+    kind = submission.platform_kind
+    if not any(code in codes for codes in questions_by_section(rubric, kind).values()):
+        return None
+    answer = (
+        Answer.objects.filter(submission=submission, question_code=code)
+        .select_related("updated_by")
+        .first()
+    )
+    if submission.state == S.DRAFT:
+        editable_codes = None
+    elif submission.state == S.REVISION_REQUESTED and answer is not None and answer.reopened:
+        editable_codes = {code}
+    else:
+        editable_codes = set()
+    return rubric, _question_view(rubric, kind, code, answer, [], None, editable_codes)
+
+
+@dataclass(frozen=True)
+class _EvidenceFlag:
+    needs_reconfirmation: bool
+
+
+@dataclass
+class ScorePanels:
+    """What an autosave response re-renders: the score panel and the side index."""
+
+    submission: Submission
+    score: ProvisionalScore | None
+    sections: list[SectionLink]
+    problems: list[Problem]
+
+
+def score_panels(user: User, submission_id: int) -> ScorePanels | None:
+    """The score panel and section index as stored now (4 queries, no question views)."""
+    submission = submission_for_operator(user, submission_id)
+    if submission is None:
+        return None
+    rubric = rubric_of(submission.rubric_version)
+    kind = submission.platform_kind
+    answers = {
+        code: (value, unconfirmed)
+        for code, value, unconfirmed in Answer.objects.filter(submission=submission).values_list(
+            "question_code", "value", "needs_reconfirmation"
+        )
+    }
+    evidence: dict[str, list] = {}
+    for code, unconfirmed in _current_evidence(submission).values_list(
+        "question_code", "needs_reconfirmation"
+    ):
+        evidence.setdefault(code, []).append(_EvidenceFlag(unconfirmed))
+    decisions = {
+        code: (decision, corrected)
+        for code, decision, corrected in ReviewDecision.objects.filter(
+            submission=submission, is_current=True
+        )
+        .order_by("created_at", "id")
+        .values_list("question_code", "decision", "corrected_value")
+    }
+    problems = _problems(rubric, kind, answers, evidence)
+    sections = questions_by_section(rubric, kind)
+    if_verified = result_if_verified(
+        rubric,
+        kind,
+        [(code, value) for code, (value, _unconfirmed) in answers.items()],
+        set(evidence),
+        decisions,
+    )
+    return ScorePanels(
+        submission=submission,
+        score=provisional_score(rubric, getattr(submission, "score_summary", None), if_verified),
+        sections=_section_links(
+            rubric,
+            sections,
+            {code for code, (value, _u) in answers.items() if answer_is_set(value)},
+            problems,
+            "",
+        ),
+        problems=problems,
     )
 
 

@@ -306,7 +306,7 @@ def answers_save(
     """
     _require_editor(actor, submission)
     locked = lock_submission(submission.pk)
-    rubric = rubric_of(locked.rubric_version)
+    rubric = rubric_of(submission.rubric_version)
     values: dict[str, Any] = {}
     for change in changes:
         _check_question(rubric, locked.platform_kind, change.question_code)
@@ -324,7 +324,7 @@ def answers_save(
     _editable_codes(locked, values)
     existing = {
         answer.question_code: answer
-        for answer in Answer.objects.select_for_update()
+        for answer in Answer.objects.select_for_update(of=("self",))
         .select_related("updated_by")
         .filter(submission=locked, question_code__in=list(values))
     }
@@ -466,7 +466,9 @@ def evidence_add_file(
     """Attach a checked file (real type from its content, SHA-256, size limit) to a question."""
     _require_editor(actor, submission)
     locked = lock_submission(submission.pk)
-    _check_evidence_question(rubric_of(locked.rubric_version), locked.platform_kind, question_code)
+    _check_evidence_question(
+        rubric_of(submission.rubric_version), locked.platform_kind, question_code
+    )
     _editable_codes(locked, [question_code])
     evidence = _new_evidence(
         actor=actor,
@@ -494,7 +496,9 @@ def evidence_add_link(
     """Attach a link (http or https) to a question."""
     _require_editor(actor, submission)
     locked = lock_submission(submission.pk)
-    _check_evidence_question(rubric_of(locked.rubric_version), locked.platform_kind, question_code)
+    _check_evidence_question(
+        rubric_of(submission.rubric_version), locked.platform_kind, question_code
+    )
     _editable_codes(locked, [question_code])
     evidence = _new_evidence(
         actor=actor,

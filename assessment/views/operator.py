@@ -295,19 +295,18 @@ def questionnaire(request: HttpRequest, submission_id: int, section: str) -> Htt
 
 def _panels(request, submission_id: int) -> dict:
     """The score panel and the section index after a save, for the autosave response."""
-    submission = _submission(request, submission_id)  # afresh: its stored score has changed
-    page = selectors.questionnaire_page(submission, selectors.PRECONDITIONS)
+    panels = selectors.score_panels(request.user, submission_id)
     return {
         "score_html": render_to_string(
             "assessment/operator/_score_panel.html",
-            {"score": page.score, "submission": submission},
+            {"score": panels.score, "submission": panels.submission},
             request=request,
         ),
-        "problems": len(page.problems),
+        "problems": len(panels.problems),
         "sections": [
             {"code": link.code, "answered": link.answered, "total": link.total,
              "complete": link.complete}
-            for link in page.sections
+            for link in panels.sections
         ],
     }  # fmt: skip
 
@@ -318,11 +317,8 @@ def autosave(request: HttpRequest, submission_id: int) -> JsonResponse:
     """Save one answer (form-encoded like the page) and return its new version and the score."""
     submission = _submission(request, submission_id)
     code = request.POST.get("question", "")
-    page = selectors.questionnaire_page(
-        submission, code.split(".", 1)[0] if "." in code else selectors.PRECONDITIONS
-    )
-    question = next((q for q in page.questions if q.code == code), None) if page else None
-    if question is None:
+    found = selectors.autosave_question(submission, code)
+    if found is None:
         return JsonResponse(
             {
                 "code": "unknown_question",
@@ -331,6 +327,7 @@ def autosave(request: HttpRequest, submission_id: int) -> JsonResponse:
             },
             status=400,
         )
+    rubric, question = found
     if not question.editable:
         return JsonResponse(
             {
@@ -342,7 +339,7 @@ def autosave(request: HttpRequest, submission_id: int) -> JsonResponse:
             },
             status=400,
         )
-    form = SectionForm(rubric=page.rubric, questions=page.questions, data=request.POST, only={code})
+    form = SectionForm(rubric=rubric, questions=[question], data=request.POST)
     if not form.is_valid():
         return JsonResponse(
             {"code": "invalid", "message": form.errors[code][0], "field": code}, status=400
@@ -367,7 +364,7 @@ def autosave(request: HttpRequest, submission_id: int) -> JsonResponse:
                 "field": code,
                 "theirs": {
                     "value": display_value(theirs.get("value")),
-                    "text": selectors.answer_text(page.rubric, code, theirs.get("value")),
+                    "text": selectors.answer_text(rubric, code, theirs.get("value")),
                     "version": theirs.get("version", 0),
                     "updated_by": theirs.get("updated_by", ""),
                 },
