@@ -94,10 +94,11 @@ def _build(submission: Submission, language: str) -> dict:
         # Too few peers: nothing about them is shown, not even partial figures.
         return {**base, "percentile": None, "dimensions": rows}
 
-    paths = [f"breakdown__dimensions__{dimension.code}__{tier}" for dimension in dimensions]
+    # One JSON path per peer (each path would read the whole stored breakdown again).
     columns: list[list[Decimal]] = [[] for _ in dimensions]
-    for values in peers.values_list(*paths):
-        for index, value in enumerate(values):
+    for peer_means in peers.values_list("breakdown__dimensions", flat=True):
+        for index, dimension in enumerate(dimensions):
+            value = (peer_means or {}).get(dimension.code, {}).get(tier)
             if value is not None:
                 columns[index].append(_number(value))
     for row, values in zip(rows, columns, strict=True):

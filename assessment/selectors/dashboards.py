@@ -17,13 +17,13 @@ from django.db.models import (
     Case,
     Count,
     DurationField,
+    Exists,
     ExpressionWrapper,
     F,
     Max,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
     When,
@@ -38,6 +38,7 @@ from assessment.errors import NotFound
 from assessment.metrics import METRICS, MetricCode
 from assessment.models import (
     AssessmentCycle,
+    EventKind,
     Industry,
     Platform,
     Region,
@@ -330,33 +331,54 @@ def _targets(region: Region | None) -> list[Target]:
     return chosen
 
 
-def _waiting_time():
-    """Days in the current state: a draft since it was started, a revision request since it was
-    made, other open states since (re)submission; certified: from submission to certification."""
-    now = Value(timezone.now())
-    entered_state = Subquery(
-        SubmissionEvent.objects.filter(
-            submission=OuterRef("pk"), kind="state_changed", to_state=OuterRef("state")
-        )
-        .order_by()
-        .values("submission")
-        .annotate(latest=Max("created_at"))
-        .values("latest")
-    )
-    submitted = Coalesce("submitted_at", "created_at")
+_EVENT_TIMED_STATES = (SubmissionState.REVISION_REQUESTED, SubmissionState.CERTIFIED)
+
+
+def _field_waiting_time(now: Value):
+    """Days in the current state from the submission's own fields: a draft since it was
+    started, other open states since (re)submission (NULL for the event-timed states)."""
     return Case(
+        When(state__in=_EVENT_TIMED_STATES, then=Value(None)),
         When(state=SubmissionState.DRAFT, then=now - F("created_at")),
-        When(
-            state=SubmissionState.CERTIFIED,
-            then=Coalesce(entered_state, "certification__certified_at") - submitted,
+        default=ExpressionWrapper(
+            now - Coalesce("submitted_at", "created_at"), output_field=DurationField()
         ),
-        When(
-            state=SubmissionState.REVISION_REQUESTED,
-            then=now - Coalesce(entered_state, "submitted_at", "created_at"),
-        ),
-        default=ExpressionWrapper(now - submitted, output_field=DurationField()),
         output_field=DurationField(),
     )
+
+
+def _event_waits(in_cycle, now: Value) -> dict[str, dict]:
+    """Waiting times timed by the state-change event that entered the current state: a revision
+    request since it was made; certified: from submission to certification. One row per
+    submission (its latest entry into the state, found by an anti-join), grouped by state."""
+    later = SubmissionEvent.objects.filter(
+        submission=OuterRef("submission"),
+        kind=EventKind.STATE_CHANGED,
+        to_state=OuterRef("to_state"),
+    ).filter(
+        Q(created_at__gt=OuterRef("created_at"))
+        | Q(created_at=OuterRef("created_at"), id__gt=OuterRef("id"))
+    )
+    wait = Case(
+        When(
+            to_state=SubmissionState.CERTIFIED,
+            then=F("created_at") - Coalesce("submission__submitted_at", "submission__created_at"),
+        ),
+        default=ExpressionWrapper(now - F("created_at"), output_field=DurationField()),
+        output_field=DurationField(),
+    )
+    entries = (
+        SubmissionEvent.objects.filter(
+            kind=EventKind.STATE_CHANGED,
+            submission__in=in_cycle.filter(state__in=_EVENT_TIMED_STATES).values("id"),
+            to_state=F("submission__state"),
+        )
+        .exclude(Exists(later))
+        .values("to_state")
+        .annotate(mean_wait=Avg(wait), max_wait=Max(wait))
+        .order_by()
+    )
+    return {row["to_state"]: row for row in entries}
 
 
 def _build(region: Region | None, filters: DashboardFilters, language: str) -> dict:
@@ -466,14 +488,20 @@ def _build(region: Region | None, filters: DashboardFilters, language: str) -> d
     }
 
     # 4. Review pipeline with waiting times.
+    now = Value(timezone.now())
     by_state = {
         row["state"]: row
         for row in in_cycle.values("state")
         .annotate(
-            submissions=Count("id"), mean_wait=Avg(_waiting_time()), max_wait=Max(_waiting_time())
+            submissions=Count("id"),
+            mean_wait=Avg(_field_waiting_time(now)),
+            max_wait=Max(_field_waiting_time(now)),
         )
         .order_by()
     }
+    for state, waits in _event_waits(in_cycle, now).items():
+        if state in by_state:
+            by_state[state] |= {"mean_wait": waits["mean_wait"], "max_wait": waits["max_wait"]}
     pipeline = [
         {
             "state": state.value,

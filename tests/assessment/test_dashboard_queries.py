@@ -13,8 +13,8 @@ from tests.factories import CycleFactory, regulator, scored_submission
 pytestmark = pytest.mark.django_db
 
 # Cold cache: filter options (cycles, industries), cycles with their rubric versions, regions,
-# sums per cycle × region, kinds × industry, dimension heatmap, pipeline, targets.
-DASHBOARD_QUERIES = 9
+# sums per cycle × region, kinds × industry, dimension heatmap, pipeline (2), targets.
+DASHBOARD_QUERIES = 10
 
 
 def add_platforms(cycle, count, region_code="440300"):
