@@ -18,6 +18,14 @@ KIND_COLOURS = {
     PlatformKind.INDUSTRY: "#56B4E9",
     PlatformKind.COLLABORATIVE: "#CC79A7",
 }
+# GB/T 2260's alphabetic province codes: tile labels in English (full names do not fit a tile).
+PROVINCE_LETTERS = {
+    "11": "BJ", "12": "TJ", "13": "HE", "14": "SX", "15": "NM", "21": "LN", "22": "JL",
+    "23": "HL", "31": "SH", "32": "JS", "33": "ZJ", "34": "AH", "35": "FJ", "36": "JX",
+    "37": "SD", "41": "HA", "42": "HB", "43": "HN", "44": "GD", "45": "GX", "46": "HI",
+    "50": "CQ", "51": "SC", "52": "GZ", "53": "YN", "54": "XZ", "61": "SN", "62": "GS",
+    "63": "QH", "64": "NX", "65": "XJ",
+}  # fmt: skip
 ACCENT = "#1f5f8b"
 FONT = '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif'
 CONFIG = {
@@ -94,7 +102,9 @@ def target_figure(target: Mapping) -> dict:
     )
 
 
-def map_figure(children: list[Mapping], metric: str, url: Callable[[str], str | None]) -> dict:
+def map_figure(
+    children: list[Mapping], metric: str, url: Callable[[str], str | None], language: str = ""
+) -> dict:
     """The tile-grid map: one square per province at its place on an 8 × 8 grid."""
     rows = max((child["tile_row"] or 0 for child in children), default=0)
     cols = max((child["tile_col"] or 0 for child in children), default=0)
@@ -110,7 +120,10 @@ def map_figure(children: list[Mapping], metric: str, url: Callable[[str], str | 
         value = child[metric]
         z[row][col] = value
         shown = "—" if value is None else f"{value:,}"
-        text[row][col] = f"{child['short_name']}<br>{shown}"
+        label_text = child["short_name"]
+        if language == "en":
+            label_text = PROVINCE_LETTERS.get(child["code"][:2], label_text)
+        text[row][col] = f"{label_text}<br>{shown}"
         hover[row][col] = f"{child['name']}<br>{label}: {shown}"
         target = url(child["code"])
         if target:
@@ -377,7 +390,7 @@ def dashboard_figures(
     for target in data["targets"]:
         figures[f"target-{target['id']}"] = target_figure(target)
     if data["children_level"] == "province":
-        figures["map"] = map_figure(data["children"], map_metric, url)
+        figures["map"] = map_figure(data["children"], map_metric, url, data["language"])
     if data["children"]:
         figures["tiers"] = tiers_figure(data["children"], url)
     if any(value is not None for value in data["heatmap"]["overall"].values()):

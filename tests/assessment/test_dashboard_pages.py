@@ -99,3 +99,11 @@ def test_heatmap_is_left_out_when_no_dimension_score_exists(client):
     response = client.get(reverse("dashboard_national"))
     assert "heatmap" not in response.context["figures"]
     assert b'id="figure-heatmap"' in response.content  # its (empty) table stays
+
+
+def test_dashboard_of_a_fresh_installation_without_cycles_opens(client):
+    client.force_login(regulator(is_national=True))
+    response = client.get(reverse("dashboard_national"))
+    assert response.status_code == 200
+    assert response.context["data"]["cycle"] is None
+    assert response.context["data"]["totals"]["platforms"] == 0
