@@ -79,7 +79,10 @@ def _questionnaire_url(submission, section: str) -> str:
 @operator_required
 def operator_home(request: HttpRequest) -> HttpResponse:
     rows = selectors.operator_home_rows(request.user)
-    return render(request, "assessment/operator/home.html", {"rows": rows})
+    has_platforms = bool(rows) or visible_platforms(request.user).exists()
+    return render(
+        request, "assessment/operator/home.html", {"rows": rows, "has_platforms": has_platforms}
+    )
 
 
 @operator_required
