@@ -170,6 +170,21 @@ def test_batches_give_the_same_report(versions, submissions):
     assert reports[0] == reports[1] == reports[2]
 
 
+def test_worker_processes_give_the_same_report(versions, submissions):
+    single = json.loads(impact("impact-test@1.0", "impact-test@1.1", "--json"))
+    parallel = json.loads(
+        impact(
+            "impact-test@1.0", "impact-test@1.1", "--json", "--workers", "2", "--batch-size", "2"
+        )
+    )
+    assert parallel == single
+
+
+def test_workers_below_1_are_refused(versions):
+    with pytest.raises(CommandError, match="--workers"):
+        impact("impact-test@1.0", "impact-test@1.1", "--workers", "0")
+
+
 def test_no_submission_gives_an_empty_report(versions):
     output = impact("impact-test@1.0", "impact-test@1.1")
     assert output.splitlines()[0].startswith("impact-test@1.0 → impact-test@1.1: 0 submission")

@@ -1,19 +1,22 @@
 """How many stored submissions would change tier if rescored under another rubric version.
 
-    manage.py rubric_impact OLD NEW [--json] [--batch-size N]
+    manage.py rubric_impact OLD NEW [--json] [--batch-size N] [--workers N]
 
 OLD and NEW are stored version labels (``iip-2026@1.0``). Every submission that uses OLD is
 scored under OLD and under NEW in memory, batch by batch; nothing is written. The report counts
 submissions per (result under OLD → result under NEW) transition. Answers that NEW cannot take
 (its indicator was removed, or the value no longer fits, e.g. a removed option) are scored as
-unanswered and counted.
+unanswered and counted. With ``--workers N`` the scoring runs in N forked processes while this
+one loads the next batches (the workers never touch the database).
 """
 
 from __future__ import annotations
 
 import json
-from collections import Counter
-from collections.abc import Iterable
+import multiprocessing
+from collections import Counter, deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -94,11 +97,72 @@ def score_inputs_under(
     return preconditions, valid_inputs, invalid
 
 
+#: A batch as the scoring step takes it: (platform kind, (answers, evidenced codes, decisions)).
+Batch = list[tuple[str, tuple[list, set, dict]]]
+
+# The rubrics a worker process scores under; set before the pool forks, inherited by it.
+_WORKER_RUBRICS: tuple[Rubric, ...] = ()
+
+
+def score_batch(rubrics: tuple[Rubric, ...], batch: Batch) -> tuple[list[tuple[str, ...]], int]:
+    """The results of each submission of ``batch`` under each of ``rubrics``, and how many
+    answers the last rubric cannot take. Pure: no database."""
+    results = []
+    invalid = 0
+    for kind, rows in batch:
+        submission_results = []
+        for rubric in rubrics:
+            preconditions, inputs, invalid_here = score_inputs_under(rubric, *rows)
+            submission_results.append(score(rubric, kind, preconditions, inputs).result)
+        invalid += invalid_here
+        results.append(tuple(submission_results))
+    return results, invalid
+
+
+def _score_batch_in_worker(batch: Batch) -> tuple[list[tuple[str, ...]], int]:
+    return score_batch(_WORKER_RUBRICS, batch)
+
+
+def score_batches(
+    rubrics: tuple[Rubric, ...], batches: Iterable[Batch], *, workers: int = 1
+) -> Iterator[tuple[list[tuple[str, ...]], int]]:
+    """:func:`score_batch` over ``batches``, in this process or in ``workers`` forked ones.
+
+    Batches are produced here (e.g. loaded from the database) while the workers score the
+    previous ones; at most two per worker wait. Workers never touch the database: they inherit
+    the rubrics and get plain data.
+    """
+    if workers <= 1:
+        for batch in batches:
+            yield score_batch(rubrics, batch)
+        return
+    global _WORKER_RUBRICS
+    _WORKER_RUBRICS = rubrics
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        pending: deque = deque()
+        for batch in batches:
+            pending.append(pool.submit(_score_batch_in_worker, batch))
+            if len(pending) >= 2 * workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+
+def load_batches(submissions: list[tuple[int, str]], batch_size: int) -> Iterator[Batch]:
+    """The stored score inputs of (id, kind) pairs, ``batch_size`` at a time (three queries
+    per batch)."""
+    for start in range(0, len(submissions), batch_size):
+        batch = submissions[start : start + batch_size]
+        loaded = load_score_inputs([pk for pk, _kind in batch])
+        yield [(kind, loaded[pk]) for pk, kind in batch]
+
+
 def rubric_impact(
-    *, old_version: RubricVersion, new_rubric: Rubric, batch_size: int = 1000
+    *, old_version: RubricVersion, new_rubric: Rubric, batch_size: int = 1000, workers: int = 1
 ) -> ImpactReport:
     """Rescore every submission using ``old_version`` under it and under ``new_rubric``, in
-    memory, ``batch_size`` submissions at a time (three queries per batch)."""
+    memory, ``batch_size`` submissions at a time, in ``workers`` processes."""
     old_rubric = rubric_of(old_version)
     report = ImpactReport(old_label=old_rubric.label, new_label=new_rubric.label)
     submissions = list(
@@ -106,18 +170,11 @@ def rubric_impact(
         .order_by("pk")
         .values_list("pk", "platform_kind")
     )
-    for start in range(0, len(submissions), batch_size):
-        batch = submissions[start : start + batch_size]
-        loaded = load_score_inputs([pk for pk, _kind in batch])
-        for pk, kind in batch:
-            rows = loaded[pk]
-            old_preconditions, old_inputs, _old_invalid = score_inputs_under(old_rubric, *rows)
-            new_preconditions, new_inputs, new_invalid = score_inputs_under(new_rubric, *rows)
-            old_result = score(old_rubric, kind, old_preconditions, old_inputs).result
-            new_result = score(new_rubric, kind, new_preconditions, new_inputs).result
-            report.transitions[(old_result, new_result)] += 1
-            report.invalid_answers += new_invalid
-        report.submissions += len(batch)
+    batches = load_batches(submissions, batch_size)
+    for results, invalid in score_batches((old_rubric, new_rubric), batches, workers=workers):
+        report.transitions.update(results)
+        report.invalid_answers += invalid
+        report.submissions += len(results)
     return report
 
 
@@ -134,10 +191,21 @@ class Command(BaseCommand):
             "--json", action="store_true", dest="as_json", help="print the report as JSON"
         )
         parser.add_argument("--batch-size", type=int, default=1000, metavar="N")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=1,
+            metavar="N",
+            help="score in N processes (e.g. the number of cores); default 1",
+        )
 
-    def handle(self, *args, old: str, new: str, as_json: bool, batch_size: int, **options):
+    def handle(
+        self, *args, old: str, new: str, as_json: bool, batch_size: int, workers: int, **options
+    ):
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1.")
+        if workers < 1:
+            raise CommandError("--workers must be at least 1.")
         versions = {version.label: version for version in RubricVersion.objects.all()}
         unknown = [label for label in (old, new) if label not in versions]
         if unknown:
@@ -147,7 +215,10 @@ class Command(BaseCommand):
                 "Load a file first with manage.py load_rubric."
             )
         report = rubric_impact(
-            old_version=versions[old], new_rubric=rubric_of(versions[new]), batch_size=batch_size
+            old_version=versions[old],
+            new_rubric=rubric_of(versions[new]),
+            batch_size=batch_size,
+            workers=workers,
         )
         if as_json:
             self.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
