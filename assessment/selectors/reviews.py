@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 from django.urls import NoReverseMatch, reverse
@@ -240,6 +241,81 @@ class QueueOptions:
     reviewers: list[User]
 
 
+@dataclass(frozen=True)
+class QueueRow:
+    """One line of the queue, with every label resolved (the page renders plain values)."""
+
+    pk: int
+    platform_name: str
+    organisation_name: str
+    region_name: str
+    kind_label: str
+    cycle_code: str
+    state: str
+    state_label: str
+    awaiting_sign_off: bool
+    review_round: int
+    claimed: str
+    claimed_label: str
+    provisional: str
+    provisional_label: str
+    progress_index: str
+    submitted_at: datetime | None
+    waiting_days: int | None
+    reviewer_name: str
+    assigned_to_user: bool
+    assigned: bool
+
+
+class _QueueLabels:
+    """Choice labels rendered once per request instead of once per row."""
+
+    def __init__(self):
+        from questionnaires.choices import PlatformKind, Result
+
+        self.state = {value: str(label) for value, label in S.choices}
+        self.kind = {value: str(label) for value, label in PlatformKind.choices}
+        self.result = {value: str(label) for value, label in Result.choices}
+
+
+def _queue_row(submission: Submission, labels: _QueueLabels, user: User, now) -> QueueRow:
+    summary = submission.score_summary if _has(submission, "score_summary") else None
+    certification = submission.certification if _has(submission, "certification") else None
+    reviewer = submission.assigned_reviewer
+    return QueueRow(
+        pk=submission.pk,
+        platform_name=submission.platform.name,
+        organisation_name=submission.platform.organisation.name,
+        region_name=submission.platform.region.name,
+        kind_label=labels.kind.get(submission.platform_kind, submission.platform_kind),
+        cycle_code=submission.cycle.code,
+        state=submission.state,
+        state_label=labels.state.get(submission.state, submission.state),
+        awaiting_sign_off=certification is not None
+        and certification.status == CertificationStatus.AWAITING_SIGN_OFF,
+        review_round=submission.review_round,
+        claimed=submission.claimed_result,
+        claimed_label=labels.result.get(submission.claimed_result, ""),
+        provisional=summary.result if summary else "",
+        provisional_label=labels.result.get(summary.result, "") if summary else "",
+        progress_index=str(summary.progress_index) if summary else "",
+        submitted_at=submission.submitted_at,
+        waiting_days=(now - submission.submitted_at).days if submission.submitted_at else None,
+        reviewer_name=str(reviewer) if reviewer else "",
+        assigned_to_user=submission.assigned_reviewer_id == user.pk,
+        assigned=submission.assigned_reviewer_id is not None,
+    )
+
+
+def _has(instance, relation: str) -> bool:
+    """Whether a reverse one-to-one fetched by select_related exists (no query either way)."""
+    try:
+        getattr(instance, relation)
+    except ObjectDoesNotExist:
+        return False
+    return True
+
+
 @dataclass
 class QueuePage:
     page: Page
@@ -265,6 +341,29 @@ def _region_filter(code: str, regions: list[Region]) -> Q | None:
     if not codes:
         return None
     return Q(platform__region_id__in=sorted(codes))
+
+
+_QUEUE_ROW_FIELDS = (
+    "id",
+    "state",
+    "platform_kind",
+    "claimed_result",
+    "review_round",
+    "submitted_at",
+    "assigned_reviewer_id",
+    "platform__name",
+    "platform__organisation__name",
+    "platform__region__code",
+    "platform__region__name_zh_hans",
+    "platform__region__name_en",
+    "cycle__code",
+    "assigned_reviewer__email",
+    "assigned_reviewer__full_name",
+    "score_summary__result",
+    "score_summary__progress_index",
+    "certification__status",
+    "certification__tier",
+)
 
 
 def review_queue(*, user: User, filters: QueueFilters) -> QueuePage:
@@ -306,39 +405,31 @@ def review_queue(*, user: User, filters: QueueFilters) -> QueuePage:
             Q(platform__name__icontains=filters.q)
             | Q(platform__organisation__name__icontains=filters.q)
         )
-    submissions = (
-        submissions.select_related(
-            "platform__organisation",
-            "platform__region",
-            "cycle",
-            "assigned_reviewer",
-            "score_summary",
-            "certification",
-        )
-        .only(
-            "id",
-            "state",
-            "platform_kind",
-            "claimed_result",
-            "review_round",
-            "submitted_at",
-            "platform__name",
-            "platform__organisation__name",
-            "platform__region__code",
-            "platform__region__name_zh_hans",
-            "platform__region__name_en",
-            "cycle__code",
-            "assigned_reviewer__email",
-            "assigned_reviewer__full_name",
-            "score_summary__result",
-            "score_summary__progress_index",
-            "certification__status",
-            "certification__tier",
-        )
-        .order_by(*QUEUE_SORTS[filters.sort])
+    # Page in two steps: the ids of one page (a narrow query that sorts only what it must),
+    # then the rows of those ids with everything the table shows. Joining the organisation,
+    # cycle, reviewer, score and certification of every match just to keep 50 costs far more.
+    ids = submissions.order_by(*QUEUE_SORTS[filters.sort]).values_list("pk", flat=True)
+    page = Paginator(ids, QUEUE_PAGE_SIZE).get_page(filters.page)
+    page_ids = list(page.object_list)
+    rows = (
+        {
+            submission.pk: submission
+            for submission in Submission.objects.filter(pk__in=page_ids)
+            .select_related(
+                "platform__organisation",
+                "platform__region",
+                "cycle",
+                "assigned_reviewer",
+                "score_summary",
+                "certification",
+            )
+            .only(*_QUEUE_ROW_FIELDS)
+        }
+        if page_ids
+        else {}
     )
-    paginator = Paginator(submissions, QUEUE_PAGE_SIZE)
-    page = paginator.get_page(filters.page)
+    labels = _QueueLabels()
+    page.object_list = [_queue_row(rows[pk], labels, user, now) for pk in page_ids if pk in rows]
     reviewers: list[User] = []
     if user.is_admin or (user.role == Role.REVIEWER and user.is_lead_reviewer):
         reviewers = list(

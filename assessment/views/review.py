@@ -132,6 +132,12 @@ def queue(request: HttpRequest) -> HttpResponse:
             for key in selectors.QUEUE_SORTS
         },
         "can_assign_others": bool(queue_page.options.reviewers),
+        # Translated once for the page, not once per row.
+        "awaiting_label": _("awaiting sign-off"),
+        "round_label": _("round"),
+        "days_label": _("days"),
+        "unassigned_label": _("Not assigned"),
+        "assign_label": _("Assign to me"),
         "is_reviewer": request.user.role == Role.REVIEWER,
     }
     return render(request, "assessment/review/queue.html", context)
@@ -146,9 +152,10 @@ def assign(request: HttpRequest) -> HttpResponse:
     ids = [value for value in request.POST.getlist("submission") if value.isdigit()]
     target = request.POST.get("reviewer", "self")
     next_url = request.POST.get("next", "")
+    if not next_url and len(ids) == 1 and target == "self":
+        next_url = reverse("review_detail", args=[ids[0]])  # taking one: go and review it
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = reverse("review_queue")
-    next_url = next_url or reverse("review_queue")
     if not ids:
         messages.error(request, _("Choose at least one submission to assign."))
         return redirect(next_url)
