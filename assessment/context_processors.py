@@ -9,6 +9,7 @@ _NAVIGATION = {
         ("operator_home", _("My submissions")),
         ("organisation_detail", _("My organisation")),
         ("benchmark", _("Peer benchmark")),
+        ("notifications", _("Notifications")),
     ],
     Role.REVIEWER: [
         ("review_queue", _("Review queue")),
@@ -17,10 +18,12 @@ _NAVIGATION = {
     Role.REGULATOR: [
         ("dashboard_national", _("Dashboards")),
         ("report_batches", _("Report batches")),
+        ("notifications", _("Notifications")),
     ],
     Role.ADMIN: [
         ("dashboard_national", _("Dashboards")),
         ("review_queue", _("Review queue")),
+        ("notifications", _("Notifications")),
         ("admin:index", _("Administration")),
     ],
 }
