@@ -1,6 +1,7 @@
 """Helpers for the API tests: clients signed in by a personal token, and a small world with
 one submission in scope (Shenzhen) and one out of it (Hangzhou) for every role."""
 
+import functools
 from datetime import timedelta
 
 from django.utils import timezone
@@ -9,6 +10,9 @@ from rest_framework.test import APIClient
 from assessment.models import Evidence
 from assessment.services.tokens import api_token_create
 from assessment.services.workflow import record_event
+from questionnaires.models import RubricVersion
+from questionnaires.rubric import parse_rubric_file
+from questionnaires.services import DEFAULT_RUBRIC_PATH
 from tests.factories import (
     CycleFactory,
     OrganisationFactory,
@@ -31,10 +35,34 @@ def token_client(user) -> APIClient:
     return client
 
 
-def open_cycle(code: str = "api-open"):
+@functools.cache
+def _default_rubric():
+    return parse_rubric_file(DEFAULT_RUBRIC_PATH)
+
+
+def rubric_version() -> RubricVersion:
+    """The default rubric version, stored without parsing its YAML again for every test."""
+    rubric = _default_rubric()
+    stored = RubricVersion.objects.filter(code=rubric.code, version=rubric.version).first()
+    if stored is not None:
+        return stored
+    return RubricVersion.objects.create(
+        code=rubric.code,
+        version=rubric.version,
+        title_zh_hans=rubric.title.zh_hans,
+        title_en=rubric.title.en,
+        definition=rubric.to_dict(),
+        fingerprint=rubric.fingerprint(),
+    )
+
+
+def open_cycle(code: str = "2090"):
     today = timezone.localdate()
     return CycleFactory(
-        code=code, opens_on=today - timedelta(days=30), closes_on=today + timedelta(days=30)
+        code=code,
+        opens_on=today - timedelta(days=30),
+        closes_on=today + timedelta(days=30),
+        rubric_version=rubric_version(),
     )
 
 
