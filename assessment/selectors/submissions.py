@@ -594,19 +594,20 @@ def questionnaire_page(submission: Submission, section: str) -> QuestionnairePag
 
 
 def autosave_question(submission: Submission, code: str) -> tuple[Rubric, QuestionView] | None:
-    """The one question an autosave changes (1 query); None if the questionnaire lacks it."""
+    """The one question an autosave changes (no query in a draft, else 1); None if the
+    questionnaire lacks it."""
     rubric = rubric_of(submission.rubric_version)
     kind = submission.platform_kind
     if not any(code in codes for codes in questions_by_section(rubric, kind).values()):
         return None
+    if submission.state == S.DRAFT:  # all editable: the version comes with the post
+        return rubric, _question_view(rubric, kind, code, None, [], None, None)
     answer = (
         Answer.objects.filter(submission=submission, question_code=code)
         .select_related("updated_by")
         .first()
     )
-    if submission.state == S.DRAFT:
-        editable_codes = None
-    elif submission.state == S.REVISION_REQUESTED and answer is not None and answer.reopened:
+    if submission.state == S.REVISION_REQUESTED and answer is not None and answer.reopened:
         editable_codes = {code}
     else:
         editable_codes = set()
@@ -628,11 +629,9 @@ class ScorePanels:
     problems: list[Problem]
 
 
-def score_panels(user: User, submission_id: int) -> ScorePanels | None:
-    """The score panel and section index as stored now (4 queries, no question views)."""
-    submission = submission_for_operator(user, submission_id)
-    if submission is None:
-        return None
+def score_panels(submission: Submission) -> ScorePanels:
+    """The score panel and section index as stored now, for a submission just saved (3 queries
+    in a draft, 4 under review: its summary, answers, evidence and review decisions)."""
     rubric = rubric_of(submission.rubric_version)
     kind = submission.platform_kind
     answers = {
@@ -646,14 +645,16 @@ def score_panels(user: User, submission_id: int) -> ScorePanels | None:
         "question_code", "needs_reconfirmation"
     ):
         evidence.setdefault(code, []).append(_EvidenceFlag(unconfirmed))
-    decisions = {
-        code: (decision, corrected)
-        for code, decision, corrected in ReviewDecision.objects.filter(
-            submission=submission, is_current=True
-        )
-        .order_by("created_at", "id")
-        .values_list("question_code", "decision", "corrected_value")
-    }
+    decisions = {}
+    if submission.state != S.DRAFT:  # a draft has never been reviewed
+        decisions = {
+            code: (decision, corrected)
+            for code, decision, corrected in ReviewDecision.objects.filter(
+                submission=submission, is_current=True
+            )
+            .order_by("created_at", "id")
+            .values_list("question_code", "decision", "corrected_value")
+        }
     problems = _problems(rubric, kind, answers, evidence)
     sections = questions_by_section(rubric, kind)
     if_verified = result_if_verified(
@@ -665,7 +666,9 @@ def score_panels(user: User, submission_id: int) -> ScorePanels | None:
     )
     return ScorePanels(
         submission=submission,
-        score=provisional_score(rubric, getattr(submission, "score_summary", None), if_verified),
+        score=provisional_score(
+            rubric, ScoreSummary.objects.filter(submission=submission).first(), if_verified
+        ),
         sections=_section_links(
             rubric,
             sections,

@@ -389,7 +389,7 @@ def answers_save(
         changed_codes.append(code)
     if changed_codes:
         _withdraw_decisions(locked, changed_codes)
-        submission_rescore(submission=locked)
+        submission_rescore(submission=submission)  # its rubric version is loaded
     return saved
 
 

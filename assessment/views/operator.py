@@ -296,9 +296,9 @@ def questionnaire(request: HttpRequest, submission_id: int, section: str) -> Htt
     return HttpResponseRedirect(_questionnaire_url(submission, section) + anchor)
 
 
-def _panels(request, submission_id: int) -> dict:
+def _panels(request, submission) -> dict:
     """The score panel and the section index after a save, for the autosave response."""
-    panels = selectors.score_panels(request.user, submission_id)
+    panels = selectors.score_panels(submission)
     return {
         "score_html": render_to_string(
             "assessment/operator/_score_panel.html",
@@ -348,7 +348,7 @@ def autosave(request: HttpRequest, submission_id: int) -> JsonResponse:
             {"code": "invalid", "message": form.errors[code][0], "field": code}, status=400
         )
     if code not in form.cleaned:  # nothing chosen yet (a radio group left untouched)
-        return JsonResponse({"field": code, "version": question.version, "unchanged": True})
+        return JsonResponse({"field": code, "unchanged": True})
     raw, version = form.cleaned[code]
     try:
         answer = services.answer_save(
@@ -385,7 +385,7 @@ def autosave(request: HttpRequest, submission_id: int) -> JsonResponse:
             "version": answer.version,
             "value": display_value(answer.value),
             "saved_at": timezone.localtime(answer.updated_at).strftime("%H:%M:%S"),
-            **_panels(request, submission.pk),
+            **_panels(request, submission),
         }
     )
 
