@@ -160,8 +160,14 @@ def _evidence_sentence(params: dict) -> str:
     }.get(status, "")
 
 
-def reason_text(code: str, params: dict, indicator: Indicator | None = None) -> str:
-    """A criterion's reason (engine ``reason_code`` + ``reason_params``) in the active language."""
+def reason_text(
+    code: str, params: dict, indicator: Indicator | None = None, *, brief: bool = False
+) -> str:
+    """A criterion's reason (engine ``reason_code`` + ``reason_params``) in the active language.
+
+    ``brief`` leaves out the sentence on the evidence factor (for layouts that show v and the
+    evidence status beside the reason).
+    """
     params = params or {}
     if code == "evidence_rejected":
         basis = _basis_sentence(params.get("basis", ""), params, indicator)
@@ -183,7 +189,7 @@ def reason_text(code: str, params: dict, indicator: Indicator | None = None) -> 
             + gettext("Scored with factor 1.0.")
         )
     sentence = _basis_sentence(code, params, indicator)
-    if code == "unanswered":
+    if code == "unanswered" or brief:
         return sentence
     return f"{sentence} {_evidence_sentence(params)}".strip()
 

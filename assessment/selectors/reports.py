@@ -115,6 +115,7 @@ class IndicatorFinding:
     evidence_status: str
     evidence_label: str
     evidence_count: int
+    evidence_items: list[str]
     decision: str
     decision_label: str
     decision_reason: str
@@ -149,12 +150,13 @@ def submission_report_data(submission: Submission, *, with_peers: bool = True) -
     answers = dict(
         Answer.objects.filter(submission=submission).values_list("question_code", "value")
     )
-    evidenced = dict(
-        Evidence.objects.filter(submission=submission, is_current=True, removed_at__isnull=True)
-        .values("question_code")
-        .annotate(count=Count("id"))
-        .values_list("question_code", "count")
-    )
+    evidence_items: dict[str, list[str]] = {}
+    for code, name, url in Evidence.objects.filter(
+        submission=submission, is_current=True, removed_at__isnull=True
+    ).values_list("question_code", "original_name", "url"):
+        # Operators' links are printed as text, never fetched.
+        evidence_items.setdefault(code, []).append(name or url)
+    evidenced = {code: len(items) for code, items in evidence_items.items()}
     decisions = {}
     reviewers: dict[int, dict] = {}
     for decision in (
@@ -202,7 +204,7 @@ def submission_report_data(submission: Submission, *, with_peers: bool = True) -
                     "met": Decimal(criterion["e"]) == 1,
                     "text": _criterion_text(indicator, criterion["tier"]),
                     "reason": presentation.reason_text(
-                        criterion["reason_code"], criterion["reason_params"], indicator
+                        criterion["reason_code"], criterion["reason_params"], indicator, brief=True
                     ),
                 }
                 for criterion in criteria_by_indicator.get(indicator.code, [])
@@ -216,6 +218,7 @@ def submission_report_data(submission: Submission, *, with_peers: bool = True) -
                     evidence_status=status,
                     evidence_label=presentation.evidence_label(status),
                     evidence_count=evidenced.get(indicator.code, 0),
+                    evidence_items=evidence_items.get(indicator.code, []),
                     decision=decision.decision if decision else "",
                     decision_label=decision.get_decision_display() if decision else "",
                     decision_reason=decision.reason if decision else "",

@@ -265,7 +265,10 @@ def report_batches(request: HttpRequest) -> HttpResponse:
         else:
             status = 400
     regional_form = RegionalReportForm(
-        user=user, nation=report_selectors.can_see_nation(user), initial=initial
+        user=user,
+        nation=report_selectors.can_see_nation(user),
+        initial=initial,
+        auto_id="regional_%s",
     )
     batches = list(report_selectors.visible_batches(user)[:50])
     return render(

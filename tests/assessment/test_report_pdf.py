@@ -200,3 +200,11 @@ def test_report_without_charts_renders_the_same_facts():
     text = pages_text(pdf)
     assert "Growth" in text[0]
     assert report.canonical_sha256 in flat(text[-1])
+
+
+def test_operator_links_are_printed_as_text():
+    submission = reviewed_submission(result="basic", certified=True)
+    _report, pdf = render(submission)
+    text = flat("".join(pages_text(pdf)))
+    assert "https://evidence.example.cn/D1.1.pdf" in text
+    assert flat(submission.platform.website) in text
