@@ -1,5 +1,6 @@
 """Rate limits: per API token (each token its own budget), per signed-in user, per address."""
 
+from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from assessment.models import ApiToken
@@ -27,6 +28,10 @@ class ApiRateThrottle(SimpleRateThrottle):
         self.num_requests, self.duration = self.parse_rate(self.rate)
         self.ident = ident
         return super().allow_request(request, view)
+
+    def get_rate(self):
+        # Read per request (SimpleRateThrottle binds the rates when the class is defined).
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
 
     def get_cache_key(self, request, view):
         return self.cache_format % {"scope": self.scope, "ident": self.ident}

@@ -2,6 +2,7 @@
 one submission in scope (Shenzhen) and one out of it (Hangzhou) for every role."""
 
 import functools
+import uuid
 from datetime import timedelta
 
 from django.utils import timezone
@@ -30,7 +31,7 @@ def token_client(user) -> APIClient:
     """A client that authenticates with a fresh personal API token of `user`."""
     client = APIClient()
     if user is not None:
-        key = api_token_create(user=user, name=f"test {user.pk}").key
+        key = api_token_create(user=user, name=f"test {uuid.uuid4().hex[:8]}").key
         client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
     return client
 
