@@ -40,7 +40,7 @@ def test_regulator_requests_a_batch_and_sees_it_queued(page, live_server):
     page.goto(f"{live_server.url}/reports/batches/")
     page.select_option("#id_cycle", submission.cycle.code)
     page.select_option("#id_region", "440000")
-    page.locator("form[method=post] button[type=submit]").click()
+    page.locator("main form[method=post] button.primary").click()
     page.wait_for_load_state("networkidle")
     row = page.locator("table.report-batches tbody tr").first
     assert row.is_visible()
