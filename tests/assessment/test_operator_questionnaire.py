@@ -475,3 +475,59 @@ def test_the_read_only_view_shows_the_precondition_answers(client):
     page = client.get(reverse("operator_submission_view", args=[submission.pk])).content.decode()
     p1 = page.index('question-code">P1<')
     assert "Yes" in page[p1 : page.index('question-code">P2<')]
+
+
+# --- The revision loop over HTTP ---
+
+
+@pytest.fixture
+def revision(client):
+    submission = factories.answered_submission(state=S.REVISION_REQUESTED)
+    Answer.objects.filter(submission=submission, question_code="D1.2").update(reopened=True)
+    client.force_login(submission.created_by)
+    return submission
+
+
+def test_a_revision_page_marks_the_reopened_question_and_locks_the_others(client, revision):
+    client.cookies["django_language"] = "en"
+    page = client.get(page_url(revision, "D1")).content.decode()
+    reopened = page[page.index('id="q-D1-2"') :]
+    assert "reopened by the reviewer" in reopened[: reopened.index("</legend>")]
+    assert page[page.index('id="q-D1-1"') :].split("</section>")[0].count("<fieldset disabled") == 1
+
+
+def test_autosave_in_a_revision_refuses_a_question_that_was_not_reopened(client, revision):
+    before = stored(revision, "D1.1").value
+    response = client.post(
+        autosave_url(revision), {"question": "D1.1", "q-D1.1": "99", "v-D1.1": "1"}
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "not_editable"
+    assert stored(revision, "D1.1").value == before
+
+
+def test_autosave_in_a_revision_saves_the_reopened_question(client, revision):
+    response = client.post(
+        autosave_url(revision), {"question": "D1.2", "q-D1.2": "123456", "v-D1.2": "1"}
+    )
+    assert response.status_code == 200
+    assert stored(revision, "D1.2").value == 123456
+
+
+def test_replacing_evidence_keeps_the_old_item(operator_client, submission):
+    old = services.evidence_add_link(
+        actor=submission.created_by,
+        submission=submission,
+        question_code="D1.2",
+        url="https://a.cn/1",
+    )
+    response = operator_client.post(
+        page_url(submission, "D1"),
+        {
+            f"replace-file-{old.pk}": factories.uploaded_file(factories.pdf_bytes(), "新.pdf"),
+            "action": f"replace:{old.pk}",
+        },
+    )
+    assert response.status_code == 302
+    new = Evidence.objects.get(submission=submission, is_current=True)
+    assert (new.original_name, new.replaces_id) == ("新.pdf", old.pk)
