@@ -531,3 +531,35 @@ def test_replacing_evidence_keeps_the_old_item(operator_client, submission):
     assert response.status_code == 302
     new = Evidence.objects.get(submission=submission, is_current=True)
     assert (new.original_name, new.replaces_id) == ("新.pdf", old.pk)
+
+
+# --- Query counts of the other main pages ---
+
+
+def count_queries(client, url):
+    client.get(url)  # warm caches
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_read_only_view_runs_a_fixed_number_of_queries(client):
+    small = factories.answered_submission(state="draft", evidence=False)
+    client.force_login(small.created_by)
+    few = count_queries(client, reverse("operator_submission_view", args=[small.pk]))
+    large = factories.answered_submission(state="draft")
+    services.submission_submit(actor=large.created_by, submission=large)
+    client.force_login(large.created_by)
+    many = count_queries(client, reverse("operator_submission_view", args=[large.pk]))
+    assert few == many
+    assert many <= 12
+
+
+def test_home_runs_a_fixed_number_of_queries(client):
+    operator = factories.operator()
+    client.force_login(operator)
+    factories.SubmissionFactory(platform__organisation=operator.organisation)
+    few = count_queries(client, reverse("operator_home"))
+    for _ in range(4):
+        factories.SubmissionFactory(platform__organisation=operator.organisation)
+    assert count_queries(client, reverse("operator_home")) == few <= 6
