@@ -32,6 +32,7 @@ from assessment.errors import ApplicationError, Conflict, NotFound
 from assessment.models import (
     Answer,
     Certification,
+    EventKind,
     Evidence,
     Role,
     ScoreSummary,
@@ -57,6 +58,7 @@ from assessment.services.submissions import (
     submission_submit,
     submission_withdraw,
 )
+from assessment.services.workflow import record_event
 from questionnaires.rubric import TIERS, Rubric
 from questionnaires.selectors import rubric_of
 
@@ -479,13 +481,27 @@ class EvidenceDownloadView(generics.GenericAPIView):
         evidence = _evidence_in(request, pk, evidence_id)
         if evidence.is_link or not evidence.file:
             raise NotFound("not_a_file", _("This evidence is a link, not a file."))
+        if request.user.role == Role.REVIEWER:
+            # As the web's evidence download: a reviewer's opening is on the audit trail.
+            record_event(
+                submission=evidence.submission,
+                actor=request.user,
+                kind=EventKind.EVIDENCE_ACCESSED,
+                question_code=evidence.question_code,
+                detail={"evidence": evidence.pk},
+            )
+        try:
+            handle = evidence.file.open("rb")
+        except FileNotFoundError as error:
+            raise NotFound("file_missing", _("The file is missing from storage.")) from error
         response = FileResponse(
-            evidence.file.open("rb"),
+            handle,
             as_attachment=True,
             filename=evidence.original_name or "evidence",
             content_type=evidence.content_type or "application/octet-stream",
         )
         response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
         return response
 
 
