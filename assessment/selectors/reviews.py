@@ -433,7 +433,9 @@ def review_queue(*, user: User, filters: QueueFilters) -> QueuePage:
     reviewers: list[User] = []
     if user.is_admin or (user.role == Role.REVIEWER and user.is_lead_reviewer):
         reviewers = list(
-            _reviewers_for(user).only("id", "email", "full_name", "is_national").order_by("email")
+            _reviewers_for(user, codes)
+            .only("id", "email", "full_name", "is_national")
+            .order_by("email")
         )
     cycles = list(AssessmentCycle.objects.only("id", "code", "title_zh_hans", "title_en"))
     return QueuePage(
@@ -444,12 +446,13 @@ def review_queue(*, user: User, filters: QueueFilters) -> QueuePage:
     )
 
 
-def _reviewers_for(user: User) -> QuerySet[User]:
-    """Reviewers a lead may assign work to: those sharing one of the lead's regions, or all."""
+def _reviewers_for(user: User, codes: set[str] | None) -> QuerySet[User]:
+    """Reviewers a lead may assign work to: those of a region in the lead's scope (a province's
+    cities included), or all for national scope. The service checks each assignment again."""
     reviewers = User.objects.filter(role=Role.REVIEWER, is_active=True)
-    if user.is_admin or user.is_national:
+    if codes is None:
         return reviewers
-    return reviewers.filter(Q(regions__in=user.regions.all()) | Q(pk=user.pk)).distinct()
+    return reviewers.filter(Q(regions__code__in=codes) | Q(pk=user.pk)).distinct()
 
 
 # --- The review screen ---------------------------------------------------------------------------

@@ -375,3 +375,15 @@ def test_register_query_count_is_fixed(client, django_assert_max_num_queries):
     with django_assert_max_num_queries(3):
         response = client.get(reverse("public_register"))
     assert len(response.context["page"].object_list) == 3
+
+
+def test_lead_can_assign_to_city_reviewers_of_the_province_only(client):
+    answered_submission()
+    lead = reviewer("440000", is_lead_reviewer=True)
+    city = reviewer("440300")
+    elsewhere = reviewer("330000")
+    client.force_login(lead)
+    response = client.get(reverse("review_queue"))
+    offered = {user.pk for user in response.context["options"].reviewers}
+    assert {lead.pk, city.pk} <= offered
+    assert elsewhere.pk not in offered
