@@ -1,7 +1,10 @@
 """factory_boy factories for every model, in one place."""
 
+from datetime import date, timedelta
+
 import factory
 from django.contrib.auth.hashers import make_password
+from django.utils import timezone
 
 from assessment.models import (
     Answer,
@@ -105,8 +108,9 @@ class CycleFactory(factory.django.DjangoModelFactory):
     code = factory.Sequence(lambda n: f"{2027 + n}")
     title_zh_hans = factory.LazyAttribute(lambda cycle: f"{cycle.code}年度评估")
     title_en = factory.LazyAttribute(lambda cycle: f"{cycle.code} annual assessment")
-    opens_on = factory.LazyAttribute(lambda cycle: f"{int(cycle.code) - 1}-01-01")
-    closes_on = factory.LazyAttribute(lambda cycle: f"{int(cycle.code) + 1}-12-31")
+    # Open today, and a later cycle opens later (copy-from-previous depends on that order).
+    opens_on = factory.Sequence(lambda n: date(2020, 1, 1) + timedelta(days=n))
+    closes_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=3650))
     rubric_version = factory.LazyFunction(default_rubric_version)
 
 
