@@ -70,7 +70,7 @@ urlpatterns = [
     path("tokens/<id:token_id>/revoke/", tokens.token_revoke, name="api_token_revoke"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
-    path("redoc/", docs.RedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("redoc/", docs.redoc_view(url_name="api-schema"), name="api-redoc"),
     path("me/", reference.MeView.as_view(), name="api-me"),
     path("submissions/<id:pk>/", include(submission_paths)),
     path("certifications/<id:certification_id>/", include(certification_paths)),
