@@ -475,7 +475,13 @@ def seed_submissions(*, cycles, seed: int) -> dict:
             state=state,
             created_by_id=operators[platform.organisation_id],
             submitted_at=None if state == "draft" else now - timedelta(days=rng.randint(1, 60)),
-            review_round=0 if state in ("draft", "submitted") else 1,
+            # A revision request opens round 2 (review_request_revision does the same).
+            review_round={
+                "draft": 0,
+                "submitted": 0,
+                "revision_requested": 2,
+                "resubmitted": 2,
+            }.get(state, 1),
         )
         for platform, cycle, state, _maturity in plans
     ]
@@ -487,7 +493,8 @@ def seed_submissions(*, cycles, seed: int) -> dict:
     )
     by_key = {(s.platform_id, s.cycle_id): s for s in submissions}
 
-    answers, evidence, decisions, events = [], [], [], []
+    answers, evidence, decisions = [], [], []
+    paths: dict[int, tuple[list[str], int, int]] = {}  # state changes, written once states settle
     certified: list[Submission] = []
     for platform, cycle, state, maturity in plans:
         submission = by_key[(platform.id, cycle.id)]
@@ -564,21 +571,7 @@ def seed_submissions(*, cycles, seed: int) -> dict:
             path = ["draft", "withdrawn"]
         else:
             path = path[: path.index(state) + 1]
-        for from_state, to_state in zip(path, path[1:], strict=False):
-            actor_id = (
-                reviewer.id
-                if to_state in ("in_review", "revision_requested", "certified")
-                else operator_id
-            )
-            events.append(
-                SubmissionEvent(
-                    submission=submission,
-                    kind=EventKind.STATE_CHANGED,
-                    actor_id=actor_id,
-                    from_state=from_state,
-                    to_state=to_state,
-                )
-            )
+        paths[submission.pk] = (path, reviewer.id, operator_id)
         if state == "certified":
             certified.append(submission)
 
@@ -588,7 +581,6 @@ def seed_submissions(*, cycles, seed: int) -> dict:
     Answer.objects.bulk_create(answers, batch_size=5000)
     Evidence.objects.bulk_create(evidence, batch_size=5000)
     ReviewDecision.objects.bulk_create(decisions, batch_size=5000)
-    SubmissionEvent.objects.bulk_create(events, batch_size=5000)
 
     results = {}
     for start in range(0, len(submissions), 1000):
@@ -598,8 +590,12 @@ def seed_submissions(*, cycles, seed: int) -> dict:
     for submission in certified:
         result = results[submission.pk]
         if result.result == "not_rated":
-            # Nothing to certify: the reviewer sent it back instead.
-            submission.state = "revision_requested"
+            # Nothing to certify: the reviewer sent it back and the operator withdrew.
+            submission.state = "withdrawn"
+            paths[submission.pk] = (
+                ["draft", "submitted", "in_review", "revision_requested", "withdrawn"],
+                *paths[submission.pk][1:],
+            )
             continue
         certified_at = now - timedelta(days=rng.randint(5, 200))
         needs_sign_off = result.result in ("leading", "ecosystem")
@@ -620,6 +616,21 @@ def seed_submissions(*, cycles, seed: int) -> dict:
         )
     Submission.objects.bulk_update(certified, ["state"], batch_size=2000)
     Certification.objects.bulk_create(certifications, batch_size=2000)
+    reviewer_steps = ("in_review", "revision_requested", "certified")
+    SubmissionEvent.objects.bulk_create(
+        [
+            SubmissionEvent(
+                submission_id=submission_id,
+                kind=EventKind.STATE_CHANGED,
+                actor_id=reviewer_id if to_state in reviewer_steps else operator_id,
+                from_state=from_state,
+                to_state=to_state,
+            )
+            for submission_id, (path, reviewer_id, operator_id) in paths.items()
+            for from_state, to_state in zip(path, path[1:], strict=False)
+        ],
+        batch_size=5000,
+    )
     return {
         "submissions": len(submissions),
         "answers": len(answers),

@@ -31,6 +31,7 @@ from assessment.models import (
 )
 from assessment.permissions import can_edit_submission
 from assessment.services.evidence_files import check_evidence_file
+from assessment.services.notifications import notify_resubmitted
 from assessment.services.scoring import submission_rescore
 from assessment.services.workflow import lock_submission, record_event, submission_transition
 from questionnaires.rubric import AnswerError, Rubric, validate_answer
@@ -671,6 +672,7 @@ def submission_resubmit(*, actor: User, submission: Submission, note: str = "") 
         note=note,
         detail={"claimed_result": result.result, "reopened": reopened},
     )
+    notify_resubmitted(submission=locked)
     submission.state = locked.state
     return locked
 

@@ -584,6 +584,23 @@ def test_resubmit_moves_a_revision_to_resubmitted_and_closes_the_reopened_questi
     assert event.detail["reopened"] == ["D1.2"]
 
 
+def test_resubmit_notifies_the_assigned_reviewer(django_capture_on_commit_callbacks, mailoutbox):
+    from assessment.models import Notification
+
+    submission = complete_draft()
+    assigned = factories.reviewer("440000")
+    Submission.objects.filter(pk=submission.pk).update(
+        state=S.REVISION_REQUESTED, assigned_reviewer=assigned
+    )
+    submission.refresh_from_db()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submission_resubmit(actor=member(submission), submission=submission)
+
+    assert Notification.objects.filter(recipient=assigned, submission=submission).count() == 1
+    assert [message.to for message in mailoutbox] == [[assigned.email]]
+
+
 @pytest.mark.parametrize("state", [S.DRAFT, S.SUBMITTED, S.IN_REVIEW, S.RESUBMITTED, S.CERTIFIED])
 def test_resubmit_refuses_anything_but_a_revision(state):
     submission = factories.SubmissionFactory(state=state)
