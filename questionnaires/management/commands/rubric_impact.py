@@ -26,7 +26,7 @@ from assessment.models import Submission
 from assessment.services.scoring import build_score_inputs, load_score_inputs
 from questionnaires.choices import Result
 from questionnaires.models import RubricVersion
-from questionnaires.rubric import AnswerError, Rubric, validate_answer
+from questionnaires.rubric import AnswerError, Rubric
 from questionnaires.scoring import AnswerInput, score
 from questionnaires.selectors import rubric_of
 
@@ -72,29 +72,36 @@ def score_inputs_under(
     evidenced_codes: set[str],
     decisions: dict[str, tuple[str, object]],
 ) -> tuple[dict[str, bool], dict[str, AnswerInput], int]:
-    """Engine input under ``rubric`` from a submission's stored rows (possibly written for
-    another version): answers to questions ``rubric`` lacks are left out, values it refuses
-    count as unanswered. Returns (preconditions, answers, number of answers left out)."""
-    precondition_codes = {precondition.code for precondition in rubric.preconditions}
-    known = [
-        (code, value)
-        for code, value in answers
-        if rubric.has_indicator(code) or code in precondition_codes
-    ]
-    invalid = 0
+    """Engine input under ``rubric`` from a submission's stored rows, possibly written for
+    another version: answers to questions ``rubric`` lacks are left out. Returns
+    (preconditions, answers, number of answers left out)."""
+    precondition_codes = rubric.cached(
+        ("rubric_impact", "preconditions"), lambda: {p.code for p in rubric.preconditions}
+    )
+    known = []
+    left_out = 0
     for code, value in answers:
-        if value is not None and not (rubric.has_indicator(code) or code in precondition_codes):
-            invalid += 1
+        if rubric.has_indicator(code) or code in precondition_codes:
+            known.append((code, value))
+        elif value is not None:
+            left_out += 1
     preconditions, inputs = build_score_inputs(rubric, known, evidenced_codes, decisions)
-    valid_inputs = {}
-    for code, answer in inputs.items():
+    return preconditions, inputs, left_out
+
+
+def score_tolerantly(
+    rubric: Rubric, kind: str, preconditions: dict[str, bool], inputs: dict[str, AnswerInput]
+) -> tuple[str, int]:
+    """The result under ``rubric``, an answer it refuses (e.g. a removed option) scored as
+    unanswered; returns (result, number of answers refused). The engine checks every value it
+    scores, so valid input costs nothing extra."""
+    refused = 0
+    while True:
         try:
-            validate_answer(rubric.indicator(code), answer.value)
-        except AnswerError:
-            invalid += 1
-            continue
-        valid_inputs[code] = answer
-    return preconditions, valid_inputs, invalid
+            return score(rubric, kind, preconditions, inputs).result, refused
+        except AnswerError as error:
+            inputs = {code: answer for code, answer in inputs.items() if code != error.indicator}
+            refused += 1
 
 
 #: A batch as the scoring step takes it: (platform kind, (answers, evidenced codes, decisions)).
@@ -112,9 +119,10 @@ def score_batch(rubrics: tuple[Rubric, ...], batch: Batch) -> tuple[list[tuple[s
     for kind, rows in batch:
         submission_results = []
         for rubric in rubrics:
-            preconditions, inputs, invalid_here = score_inputs_under(rubric, *rows)
-            submission_results.append(score(rubric, kind, preconditions, inputs).result)
-        invalid += invalid_here
+            preconditions, inputs, left_out = score_inputs_under(rubric, *rows)
+            result, refused = score_tolerantly(rubric, kind, preconditions, inputs)
+            submission_results.append(result)
+        invalid += left_out + refused
         results.append(tuple(submission_results))
     return results, invalid
 
