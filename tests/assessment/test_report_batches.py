@@ -13,7 +13,9 @@ from django_tasks_db.models import DBTaskResult
 from assessment.models import ReportBatch, ReportBatchStatus
 from tests.factories import regulator, reviewed_submission
 
-pytestmark = pytest.mark.django_db
+# The worker closes and reopens database connections between tasks (as in production), which
+# a test wrapped in one transaction cannot survive on PostgreSQL: these tests commit.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def run_worker():
