@@ -200,7 +200,7 @@ def dashboard_region(*, user: User | None, region_code: str | None) -> Region | 
     """
     missing = NotFound("not_found", _("That page does not exist or you may not see it."))
     if user is not None:
-        if not user.is_authenticated or user.role == Role.OPERATOR and not user.is_admin:
+        if not user.is_authenticated or (user.role == Role.OPERATOR and not user.is_admin):
             raise missing
         codes = user_scope(user)
         if region_code is None:

@@ -221,13 +221,30 @@ def _preamble(data: Mapping, title: str) -> list[list[str]]:
     ]
 
 
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _safe_cell(value):
+    """A text that a spreadsheet would run as a formula (a platform named "=HYPERLINK(…)")
+    is exported with a leading apostrophe; numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _safe_rows(rows) -> list[list]:
+    return [[_safe_cell(cell) for cell in row] for row in rows]
+
+
 def _csv_response(preamble: list, table: Mapping, filename: str) -> HttpResponse:
     buffer = io.StringIO()
     buffer.write("\ufeff")  # so that spreadsheet programs read UTF-8 (Chinese) correctly
     writer = csv.writer(buffer)
     writer.writerows(preamble)
     writer.writerow(table["columns"])
-    writer.writerows([["" if cell is None else cell for cell in row] for row in table["rows"]])
+    writer.writerows(
+        [["" if cell is None else cell for cell in row] for row in _safe_rows(table["rows"])]
+    )
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     return response
@@ -242,8 +259,8 @@ def _xlsx_response(preamble: list, tables: Mapping[str, Mapping], filename: str)
         for line in preamble:
             sheet.append(line)
         sheet.append(table["columns"])
-        for row in table["rows"]:
-            sheet.append(list(row))
+        for row in _safe_rows(table["rows"]):
+            sheet.append(row)
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(

@@ -176,3 +176,20 @@ def test_unknown_chart_or_format_is_not_found(page):
     assert client.get("/dashboards/440000/export/nothing.csv").status_code == 404
     assert client.get("/dashboards/440000/export/all.csv").status_code == 404
     assert client.get("/dashboards/440000/export/map.pdf").status_code == 404
+
+
+def test_names_that_look_like_formulas_are_exported_as_text(client):
+    cycle = CycleFactory(code="2027")
+    submission = scored_submission(region_code="440300", cycle=cycle)
+    submission.platform.name = '=HYPERLINK("http://evil.example","x")'
+    submission.platform.save(update_fields=["name"])
+    client.force_login(regulator(is_national=True))
+    client.cookies["django_language"] = "en"
+    url = reverse("dashboard_region_export", args=["440300", "platforms", "csv"])
+    _preamble, (header, row) = csv_parts(client.get(url))
+    assert row[header.index("Platform")].startswith("'=HYPERLINK")
+    url = reverse("dashboard_region_export", args=["440300", "platforms", "xlsx"])
+    workbook = load_workbook(io.BytesIO(client.get(url).content))
+    values = [cell.value for cell in workbook["platforms"]["A"]]
+    assert "'" + submission.platform.name in values
+    assert all(cell.data_type != "f" for row in workbook["platforms"].iter_rows() for cell in row)
