@@ -225,3 +225,13 @@ def test_regional_report_reads_back_tiers_and_footer(client, certified_submissio
     for number, page in enumerate(pages, start=1):
         assert f"Page {number} of {len(pages)}" in page or f"{number}" in page
         assert f"IIP-R-{certified_submission.cycle.code}-440000" in page
+
+
+def test_report_download_runs_a_fixed_number_of_queries(
+    client, certified_submission, django_assert_max_num_queries
+):
+    client.force_login(operator(organisation=certified_submission.platform.organisation))
+    client.get(report_url(certified_submission))  # warms the benchmark cache
+    with django_assert_max_num_queries(16):
+        response = client.get(report_url(certified_submission))
+    assert response.status_code == 200
