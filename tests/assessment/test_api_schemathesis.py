@@ -5,6 +5,8 @@ import os
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -25,7 +27,19 @@ CHECKS = [
 
 
 @pytest.fixture
-def operator_token(db, settings):
+def _keep_the_test_connection():
+    """Schemathesis calls the WSGI application itself, whose request_finished signal would close
+    the database connection (and with it the test's transaction); Django's test client
+    disconnects that signal the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def operator_token(db, settings, _keep_the_test_connection):
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": {"token": None, "user": None, "anon": None},

@@ -18,6 +18,7 @@ class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
     filter_backends = LIST_FILTERS
     filterset_class = OrganisationFilter
     ordering_fields = ["name", "credit_code", "created_at", "id"]
+    ordering = ["id"]  # the primary key: deep pages stay fast and stable for syncing
 
     def get_queryset(self):
         return visible_organisations(self.request.user).select_related("region")
@@ -32,6 +33,7 @@ class PlatformViewSet(viewsets.ReadOnlyModelViewSet):
     filter_backends = LIST_FILTERS
     filterset_class = PlatformFilter
     ordering_fields = ["name", "kind", "launched_year", "created_at", "id"]
+    ordering = ["id"]  # the primary key: deep pages stay fast and stable for syncing
 
     def get_queryset(self):
         return (

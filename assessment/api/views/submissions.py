@@ -114,6 +114,7 @@ class SubmissionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     filter_backends = LIST_FILTERS
     filterset_class = SubmissionFilter
     ordering_fields = ["created_at", "updated_at", "submitted_at", "state", "id"]
+    ordering = ["-id"]  # newest first, by the primary key
 
     def get_queryset(self):
         return submissions_for_list(self.request.user)
@@ -225,6 +226,7 @@ class EventViewSet(viewsets.ReadOnlyModelViewSet):
     filter_backends = LIST_FILTERS
     filterset_class = EventFilter
     ordering_fields = ["created_at", "id"]
+    ordering = ["id"]  # oldest first: poll with after_id
 
     def get_queryset(self):
         return SubmissionEvent.objects.filter(
