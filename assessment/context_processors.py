@@ -13,6 +13,7 @@ _NAVIGATION = {
     ],
     Role.REVIEWER: [
         ("review_queue", _("Review queue")),
+        ("dashboard_national", _("Dashboards")),
         ("notifications", _("Notifications")),
     ],
     Role.REGULATOR: [

@@ -6,7 +6,7 @@ take seconds, and the same seed always gives the same data.
 
 import random
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -393,6 +393,14 @@ def _demo_answer(rng: random.Random, indicator, kind: str, level: int):
     return max(useful, key=lambda option: option.satisfaction_at(tier_name)).code
 
 
+def _submitted_at(rng: random.Random, cycle, now):
+    """A moment inside the cycle's window, before now."""
+    opens = datetime.combine(cycle.opens_on, time(9), tzinfo=UTC)
+    latest = min(now, datetime.combine(cycle.closes_on, time(18), tzinfo=UTC))
+    span = max(1, int((latest - opens).total_seconds()))
+    return opens + timedelta(seconds=rng.randrange(span))
+
+
 def _maturity_level(rng: random.Random, maturity: float) -> int:
     return max(0, min(4, round(maturity + rng.gauss(0, 0.45))))
 
@@ -411,8 +419,6 @@ _CURRENT_STATES = [
 @transaction.atomic
 def seed_submissions(*, cycles, seed: int) -> dict:
     """Submissions for every cycle: certified results last cycle; every state this cycle."""
-    from datetime import timedelta
-
     from django.utils import timezone
 
     from assessment.models import (
@@ -474,7 +480,7 @@ def seed_submissions(*, cycles, seed: int) -> dict:
             platform_kind=platform.kind,
             state=state,
             created_by_id=operators[platform.organisation_id],
-            submitted_at=None if state == "draft" else now - timedelta(days=rng.randint(1, 60)),
+            submitted_at=None if state == "draft" else _submitted_at(rng, cycle, now),
             # A revision request opens round 2 (review_request_revision does the same).
             review_round={
                 "draft": 0,
@@ -597,7 +603,8 @@ def seed_submissions(*, cycles, seed: int) -> dict:
                 *paths[submission.pk][1:],
             )
             continue
-        certified_at = now - timedelta(days=rng.randint(5, 200))
+        # Certified some weeks after submission, and never in the future.
+        certified_at = min(submission.submitted_at + timedelta(days=rng.randint(14, 70)), now)
         needs_sign_off = result.result in ("leading", "ecosystem")
         certifications.append(
             Certification(

@@ -93,7 +93,7 @@ class CriterionResult:
             "tier": self.tier,
             "s": str(s_decimal),
             "v": v_text,
-            "e": str(s_decimal * Decimal(v_text)),
+            "e": _score_text(s_decimal * Decimal(v_text)),
             "gate": self.gate,
             "reason_code": self.reason_code,
             "reason_params": dict(self.reason_params),
@@ -205,6 +205,12 @@ def _exact_decimal(value: Fraction) -> Decimal:
 
 def _number_text(value: Decimal) -> str:
     return format(value.normalize(), "f")
+
+
+def _score_text(value: Decimal) -> str:
+    """An effective score with the digits it needs and at least one decimal: 1.0, 0.8, 0.25."""
+    text = _number_text(value)
+    return text if "." in text else f"{text}.0"
 
 
 # --- Per-rubric index ----------------------------------------------------------------------------

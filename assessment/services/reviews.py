@@ -34,6 +34,7 @@ from assessment.models.submissions import ReviewDecisionKind
 from assessment.permissions import can_review_submission, visible_organisations
 from assessment.selectors.reviews import missing_required_checks
 from assessment.services import notifications
+from assessment.services.dashboard_cache import dashboard_cache_invalidate
 from assessment.services.scoring import submission_rescore
 from assessment.services.workflow import lock_submission, record_event, submission_transition
 from questionnaires.choices import Tier
@@ -618,6 +619,7 @@ def certification_revoke(
     current.revoked_at = timezone.now()
     current.revoke_reason = reason
     current.save(update_fields=["status", "revoked_by", "revoked_at", "revoke_reason"])
+    dashboard_cache_invalidate()
     record_event(
         submission=locked,
         actor=actor,

@@ -35,12 +35,15 @@ def build_score_inputs(
 ) -> tuple[dict[str, bool], dict[str, AnswerInput]]:
     """Engine input from stored rows: answers (code, value), the codes with current evidence,
     and the current review decision per code (decision, corrected value)."""
+    precondition_codes = {precondition.code for precondition in rubric.preconditions}
     preconditions: dict[str, bool] = {}
     inputs: dict[str, AnswerInput] = {}
     for code, value in answers:
-        if not rubric.has_indicator(code):
+        if code in precondition_codes:
             preconditions[code] = value is True
             continue
+        if not rubric.has_indicator(code):
+            continue  # a question of another rubric version (scoring across versions)
         if value is None:
             continue
         status = EvidenceStatus.UPLOADED if code in evidenced_codes else EvidenceStatus.NONE

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assessment.errors import ApplicationError
 from assessment.models import EventKind, Submission, SubmissionEvent, SubmissionState, User
+from assessment.services.dashboard_cache import dashboard_cache_invalidate
 
 S = SubmissionState
 ALLOWED_TRANSITIONS: dict[str, set[str]] = {
@@ -67,6 +68,7 @@ def submission_transition(
         note=note,
         detail=detail or {},
     )
+    dashboard_cache_invalidate()  # the review pipeline and certified counts move with states
     submission.state = locked.state
     submission.submitted_at = locked.submitted_at
     return locked

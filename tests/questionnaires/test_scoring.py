@@ -360,7 +360,7 @@ def test_criterion_json_shows_s_v_and_e_as_decimal_strings():
     result = score(rubric, "industry", {}, {"D1.1": AnswerInput(30, "uploaded")})
 
     criterion_json = result.to_dict()["criteria"][0]
-    assert (criterion_json["s"], criterion_json["v"], criterion_json["e"]) == ("0.5", "0.8", "0.40")
+    assert (criterion_json["s"], criterion_json["v"], criterion_json["e"]) == ("0.5", "0.8", "0.4")
 
 
 def test_criterion_json_for_a_met_and_verified_criterion():
