@@ -431,7 +431,8 @@ def seed_submissions(*, cycles, seed: int) -> dict:
         SubmissionEvent,
     )
     from assessment.models.reviews import CertificationStatus
-    from assessment.services.scoring import submissions_rescore
+    from assessment.selectors.submissions import result_if_verified
+    from assessment.services.scoring import load_score_inputs, submissions_rescore
     from questionnaires.selectors import rubric_of
 
     rng = random.Random(seed + 1)
@@ -590,7 +591,16 @@ def seed_submissions(*, cycles, seed: int) -> dict:
 
     results = {}
     for start in range(0, len(submissions), 1000):
-        results.update(submissions_rescore(submissions=submissions[start : start + 1000]))
+        batch = submissions[start : start + 1000]
+        results.update(submissions_rescore(submissions=batch))
+        inputs = load_score_inputs([submission.pk for submission in batch])
+        for submission in batch:
+            if submission.state != "draft":
+                stored_answers, evidenced, _decisions = inputs[submission.pk]
+                submission.claimed_result = result_if_verified(
+                    rubric, submission.platform_kind, stored_answers, evidenced, {}
+                )
+    Submission.objects.bulk_update(submissions, ["claimed_result"], batch_size=2000)
 
     certifications = []
     for submission in certified:

@@ -30,9 +30,10 @@ from assessment.models import (
     User,
 )
 from assessment.permissions import can_edit_submission
+from assessment.selectors.submissions import result_if_verified
 from assessment.services.evidence_files import check_evidence_file
 from assessment.services.notifications import notify_resubmitted
-from assessment.services.scoring import submission_rescore
+from assessment.services.scoring import load_score_inputs, submission_rescore
 from assessment.services.workflow import lock_submission, record_event, submission_transition
 from questionnaires.rubric import AnswerError, Rubric, validate_answer
 from questionnaires.selectors import rubric_of
@@ -618,6 +619,18 @@ def _refuse_incomplete(locked: Submission) -> None:
         )
 
 
+def _claimed_result(submission: Submission) -> str:
+    """What the operator claims: the result if every piece of uploaded evidence holds.
+
+    The strict score needs verified evidence for gates, so before review it is usually "not
+    rated"; the claim is what the reviewer checks the evidence against. Reviewer decisions are
+    left out: the claim is the operator's own.
+    """
+    answers, evidenced, _decisions = load_score_inputs([submission.pk])[submission.pk]
+    rubric = rubric_of(submission.rubric_version)
+    return result_if_verified(rubric, submission.platform_kind, answers, evidenced, {})
+
+
 @transaction.atomic
 def submission_submit(*, actor: User, submission: Submission, note: str = "") -> Submission:
     """Hand in a complete draft: answers become final and the claimed tier is recorded."""
@@ -630,15 +643,15 @@ def submission_submit(*, actor: User, submission: Submission, note: str = "") ->
             % {"state": S(locked.state).label},
         )
     _refuse_incomplete(locked)
-    result = submission_rescore(submission=locked)
-    locked.claimed_result = result.result
+    submission_rescore(submission=locked)
+    locked.claimed_result = _claimed_result(locked)
     locked.save(update_fields=["claimed_result", "updated_at"])
     submission_transition(
         submission=locked,
         to_state=S.SUBMITTED,
         actor=actor,
         note=note,
-        detail={"claimed_result": result.result},
+        detail={"claimed_result": locked.claimed_result},
     )
     submission.state = locked.state
     submission.claimed_result = locked.claimed_result
@@ -662,15 +675,15 @@ def submission_resubmit(*, actor: User, submission: Submission, note: str = "") 
         )
     )
     Answer.objects.filter(submission=locked, reopened=True).update(reopened=False)
-    result = submission_rescore(submission=locked)
-    locked.claimed_result = result.result
+    submission_rescore(submission=locked)
+    locked.claimed_result = _claimed_result(locked)
     locked.save(update_fields=["claimed_result", "updated_at"])
     submission_transition(
         submission=locked,
         to_state=S.RESUBMITTED,
         actor=actor,
         note=note,
-        detail={"claimed_result": result.result, "reopened": reopened},
+        detail={"claimed_result": locked.claimed_result, "reopened": reopened},
     )
     notify_resubmitted(submission=locked)
     submission.state = locked.state
