@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Tier(models.TextChoices):
@@ -22,9 +23,10 @@ class Result(models.TextChoices):
 
 
 class PlatformKind(models.TextChoices):
-    SPECIALIZED = "specialized", _("Specialized")
-    INDUSTRY = "industry", _("Industry")
-    COLLABORATIVE = "collaborative", _("Collaborative")
+    # "Industry" also names the GB/T 4754 classification; the context keeps them apart.
+    SPECIALIZED = "specialized", pgettext_lazy("platform kind", "Specialized")
+    INDUSTRY = "industry", pgettext_lazy("platform kind", "Industry")
+    COLLABORATIVE = "collaborative", pgettext_lazy("platform kind", "Collaborative")
 
 
 class EvidenceStatus(models.TextChoices):

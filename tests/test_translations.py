@@ -1,10 +1,12 @@
 """The zh-hans and en catalogues are complete: every interface string translated, none fuzzy."""
 
+import re
 from pathlib import Path
 
 import polib
 import pytest
 
+PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|\{\{.*?\}\}|\{\w*\}|<[^>]+>")
 LOCALE = Path(__file__).resolve().parent.parent / "locale"
 
 
@@ -23,7 +25,7 @@ def test_chinese_catalogue_is_actually_chinese():
     english_only = [
         entry.msgid
         for entry in catalogue.translated_entries()
-        if any(char.isalpha() for char in entry.msgid)
+        if any(char.isalpha() for char in PLACEHOLDER.sub("", entry.msgid))
         and entry.msgid.strip() not in {"API", "CSV", "XLSX", "PDF", "SHA-256", "URL", "ID", "QR"}
         and not any(
             "\u4e00" <= char <= "\u9fff"

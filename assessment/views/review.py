@@ -134,7 +134,6 @@ def queue(request: HttpRequest) -> HttpResponse:
         "can_assign_others": bool(queue_page.options.reviewers),
         # Translated once for the page, not once per row.
         "awaiting_label": _("awaiting sign-off"),
-        "round_label": _("round"),
         "days_label": _("days"),
         "unassigned_label": _("Not assigned"),
         "assign_label": _("Assign to me"),
@@ -177,7 +176,11 @@ def assign(request: HttpRequest) -> HttpResponse:
             services.review_assign(actor=request.user, submission=submission, reviewer=reviewer)
             assigned += 1
         except ApplicationError as error:
-            messages.error(request, f"{submission.platform.name}: {error.message}")
+            messages.error(
+                request,
+                _("%(platform)s: %(message)s")
+                % {"platform": submission.platform.name, "message": error.message},
+            )
     if assigned:
         messages.success(
             request,
