@@ -304,7 +304,12 @@ def tier_decision_text(result: str, next_tier: str | None, tiers: dict, rubric: 
         )
     else:
         parts.append(gettext("Every tier is achieved."))
-    return " ".join(parts)
+    return sentence_separator().join(parts)
+
+
+def sentence_separator() -> str:
+    """Chinese sentences follow each other without a space; English ones with one."""
+    return "" if language().startswith("zh") else " "
 
 
 TIER_CODES = [choice.value for choice in Tier]

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, QuerySet
+from django.utils.translation import gettext
 
 from assessment import presentation
 from assessment.models import (
@@ -254,10 +255,10 @@ def submission_report_data(submission: Submission, *, with_peers: bool = True) -
             "score": breakdown["tiers"][tier]["score"],
             "achieved": breakdown["tiers"][tier]["achieved"],
             "meets_bar": Decimal(breakdown["tiers"][tier]["score"]) >= PASS_BAR,
-            "failed_rules": [
+            "failed_rules": gettext("; ").join(
                 presentation.failed_rule_text(rule, rubric)
                 for rule in breakdown["tiers"][tier]["failed_rules"]
-            ],
+            ),
         }
         for tier in TIER_ORDER
     ]
