@@ -19,6 +19,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.patches  # noqa: E402
+import matplotlib.ticker  # noqa: E402
 from matplotlib import pyplot as plt  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
@@ -164,6 +165,7 @@ def tier_distribution_bars(
         lefts = [left + width for left, width in zip(lefts, widths, strict=True)]
     axes.set_yticks(positions)
     axes.set_yticklabels(area_names, fontsize=7.5)
+    axes.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
     axes.invert_yaxis()
     axes.spines[["top", "right"]].set_visible(False)
     axes.legend(ncol=4, loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False, fontsize=8)
@@ -176,9 +178,11 @@ def progress_histogram(values: Sequence[float], label: str) -> str:
     bins = [step / 4 for step in range(17)]
     counts, edges, patches = axes.hist(values, bins=bins, edgecolor="white")
     for left, patch in zip(edges, patches, strict=False):
-        tier = TIER_ORDER[min(int(left), 3)] if left >= 1 else "not_rated"
+        # S in [k, k+1) means k tiers achieved: the colour of the k-th tier.
+        tier = TIER_ORDER[min(int(left), 4) - 1] if left >= 1 else "not_rated"
         patch.set_facecolor(TIER_COLOURS[tier])
     axes.set_xlim(0, 4)
+    axes.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
     axes.set_xlabel(label)
     axes.spines[["top", "right"]].set_visible(False)
     return _svg(figure, "progress")

@@ -208,3 +208,13 @@ def test_operator_links_are_printed_as_text():
     text = flat("".join(pages_text(pdf)))
     assert "https://evidence.example.cn/D1.1.pdf" in text
     assert flat(submission.platform.website) in text
+
+
+def test_progress_histogram_colours_each_bin_by_the_tiers_achieved():
+    from assessment.services.report_charts import progress_histogram
+    from questionnaires.choices import TIER_COLOURS
+
+    svg = progress_histogram([0.5, 1.5, 2.5, 3.5], "S").lower()
+    for tier in ("not_rated", "basic", "growth", "leading"):
+        assert TIER_COLOURS[tier] in svg
+    assert TIER_COLOURS["ecosystem"] not in svg
