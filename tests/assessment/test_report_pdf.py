@@ -218,3 +218,17 @@ def test_progress_histogram_colours_each_bin_by_the_tiers_achieved():
     for tier in ("not_rated", "basic", "growth", "leading"):
         assert TIER_COLOURS[tier] in svg
     assert TIER_COLOURS["ecosystem"] not in svg
+
+
+@pytest.mark.parametrize(("peers", "shown"), [(4, False), (5, True)])
+def test_radar_shows_the_peer_median_only_with_five_certified_peers(peers, shown):
+    from assessment.selectors.reports import submission_report_data
+
+    submission = reviewed_submission(result="growth", certified=True)
+    for _ in range(peers):
+        reviewed_submission(result="growth", certified=True, cycle=submission.cycle)
+    data = submission_report_data(report_submission_queryset().get(pk=submission.pk))
+    assert data["peers"]["count"] == peers
+    assert bool(data["peers"]["medians"]) is shown
+    if shown:
+        assert set(data["peers"]["medians"]) == set(data["profile"])
