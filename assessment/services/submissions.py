@@ -25,6 +25,7 @@ from assessment.models import (
     Evidence,
     Platform,
     ReviewDecision,
+    Role,
     Submission,
     SubmissionState,
     User,
@@ -629,6 +630,18 @@ def _claimed_result(submission: Submission) -> str:
     answers, evidenced, _decisions = load_score_inputs([submission.pk])[submission.pk]
     rubric = rubric_of(submission.rubric_version)
     return result_if_verified(rubric, submission.platform_kind, answers, evidenced, {})
+
+
+def evidence_opened(*, actor: User, evidence: Evidence) -> None:
+    """Put a reviewer's opening of an evidence item on the audit trail (web and API alike)."""
+    if actor.role == Role.REVIEWER:
+        record_event(
+            submission=evidence.submission,
+            actor=actor,
+            kind=EventKind.EVIDENCE_ACCESSED,
+            question_code=evidence.question_code,
+            detail={"evidence": evidence.pk},
+        )
 
 
 @transaction.atomic

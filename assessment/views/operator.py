@@ -38,13 +38,12 @@ from assessment.forms_questionnaire import (
     answer_error_message,
     display_value,
 )
-from assessment.models import AssessmentCycle, EventKind, Evidence, Role, SubmissionState
+from assessment.models import AssessmentCycle, Evidence, Role, SubmissionState
 from assessment.permissions import visible_platforms
 from assessment.selectors import submissions as selectors
 from assessment.services import organisations as organisation_services
 from assessment.services import submissions as services
 from assessment.services.evidence_files import ACCEPT_ATTRIBUTE, INLINE_TYPES
-from assessment.services.workflow import record_event
 
 S = SubmissionState
 
@@ -399,14 +398,7 @@ def evidence_download(request: HttpRequest, evidence_id: int) -> HttpResponse:
     evidence = selectors.evidence_for_user(request.user, evidence_id)
     if evidence is None:
         raise Http404
-    if request.user.role == Role.REVIEWER:
-        record_event(
-            submission=evidence.submission,
-            actor=request.user,
-            kind=EventKind.EVIDENCE_ACCESSED,
-            question_code=evidence.question_code,
-            detail={"evidence": evidence.pk},
-        )
+    services.evidence_opened(actor=request.user, evidence=evidence)
     if evidence.is_link:
         return HttpResponseRedirect(evidence.url)
     try:

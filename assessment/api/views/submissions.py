@@ -32,7 +32,6 @@ from assessment.errors import ApplicationError, Conflict, NotFound
 from assessment.models import (
     Answer,
     Certification,
-    EventKind,
     Evidence,
     Role,
     ScoreSummary,
@@ -50,6 +49,7 @@ from assessment.services.submissions import (
     evidence_add_file,
     evidence_add_link,
     evidence_confirm,
+    evidence_opened,
     evidence_remove,
     evidence_replace,
     submission_copy_from_previous,
@@ -58,7 +58,6 @@ from assessment.services.submissions import (
     submission_submit,
     submission_withdraw,
 )
-from assessment.services.workflow import record_event
 from questionnaires.rubric import TIERS, Rubric
 from questionnaires.selectors import rubric_of
 
@@ -483,15 +482,7 @@ class EvidenceDownloadView(generics.GenericAPIView):
         evidence = _evidence_in(request, pk, evidence_id)
         if evidence.is_link or not evidence.file:
             raise NotFound("not_a_file", _("This evidence is a link, not a file."))
-        if request.user.role == Role.REVIEWER:
-            # As the web's evidence download: a reviewer's opening is on the audit trail.
-            record_event(
-                submission=evidence.submission,
-                actor=request.user,
-                kind=EventKind.EVIDENCE_ACCESSED,
-                question_code=evidence.question_code,
-                detail={"evidence": evidence.pk},
-            )
+        evidence_opened(actor=request.user, evidence=evidence)
         try:
             handle = evidence.file.open("rb")
         except FileNotFoundError as error:
