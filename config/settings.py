@@ -1,5 +1,6 @@
 """Settings, all read from environment variables (see .env.example); defaults suit the demo."""
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -94,7 +95,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     # A file, not shared-cache memory, for the test database: the browser tests' live server
     # and the test share it from two threads, and memory databases lock whole tables.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
+    # Named per process so that two test runs at once never share a file.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-db-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "assessment.User"
