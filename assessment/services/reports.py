@@ -120,7 +120,8 @@ def _check_code(prefix: str) -> str:
 
 
 def report_number_for(cycle_code: str, serial: int) -> str:
-    prefix = f"IIP-{cycle_code}-{serial:06d}"
+    # Upper case throughout, so a number typed in any case is found (cycle codes are slugs).
+    prefix = f"IIP-{cycle_code.upper()}-{serial:06d}"
     return f"{prefix}-{_check_code(prefix)}"
 
 

@@ -178,6 +178,17 @@ def test_number_form_redirects_to_the_record(client, certified_submission):
     assert response["Location"] == reverse("verify_report_detail", kwargs={"number": report.number})
 
 
+def test_a_cycle_code_in_lower_case_still_gives_a_verifiable_number(client):
+    from assessment.models import AssessmentCycle
+
+    submission = reviewed_submission(result="growth", certified=True)
+    AssessmentCycle.objects.filter(pk=submission.cycle_id).update(code="2027-pilot")
+    report, _pdf = issue(submission)
+    assert report.number.startswith("IIP-2027-PILOT-")
+    response = client.get(reverse("verify_report"), {"number": report.number.lower()})
+    assert response["Location"] == reverse("verify_report_detail", kwargs={"number": report.number})
+
+
 def test_number_form_refuses_a_malformed_number(client):
     response = client.get(reverse("verify_report"), {"number": "hello"})
     assert response.status_code == 200
