@@ -267,3 +267,13 @@ def test_hash_printed_in_the_pdf_is_the_one_the_verification_page_shows(
     assert verification["issued_sha256"] == printed_hash
     assert verification["current_sha256"] == printed_hash
     assert printed_hash in page.content.decode()
+
+
+def test_operator_and_reviewer_pages_link_to_the_report(client, certified_submission):
+    link = reverse("submission_report", kwargs={"submission_id": certified_submission.pk})
+    client.force_login(operator(organisation=certified_submission.platform.organisation))
+    page = client.get(reverse("operator_submission_view", args=[certified_submission.pk]))
+    assert f'href="{link}?lang=zh-hans"' in page.content.decode()
+    client.force_login(reviewer("440000"))
+    page = client.get(reverse("review_detail", args=[certified_submission.pk]))
+    assert f'href="{link}?lang=en"' in page.content.decode()
