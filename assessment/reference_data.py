@@ -1,4 +1,5 @@
-"""Reference data shipped with the product: GB/T 2260 regions and GB/T 4754 industry sections.
+"""Reference data shipped with the product: GB/T 2260 regions, GB/T 4754 industry sections and
+the Action Plan's 2028 targets.
 
 Loaded by a data migration, so every database (demo, tests, production) has them.
 """
@@ -33,6 +34,28 @@ INDUSTRY_SECTIONS = [
 ]
 
 
+# The Action Plan's 2028 targets (name zh, name en, metric, comparison, value); administrators
+# may edit them afterwards.
+ACTION_PLAN_TARGETS = [
+    (
+        "有影响力的工业互联网平台",
+        "Influential industrial internet platforms",
+        "influential_platforms",
+        "gt",
+        450,
+    ),
+    ("连接工业设备数", "Connected industrial devices", "connected_devices", "gt", 120_000_000),
+    (
+        "工业互联网平台普及率",
+        "Industrial internet platform penetration",
+        "platform_penetration",
+        "gte",
+        55,
+    ),
+]
+ACTION_PLAN_DEADLINE = "2028-12-31"
+
+
 def read_regions() -> list[dict]:
     """Rows of regions.csv, provinces first, with tile positions merged in."""
     with (DATA_DIR / "province_tiles.csv").open(encoding="utf-8") as tiles_file:
@@ -47,7 +70,7 @@ def read_regions() -> list[dict]:
     return rows
 
 
-def load_reference_data(region_model, industry_model) -> None:
+def load_reference_data(region_model, industry_model, target_model) -> None:
     region_model.objects.bulk_create(
         [
             region_model(
@@ -70,3 +93,15 @@ def load_reference_data(region_model, industry_model) -> None:
         ],
         ignore_conflicts=True,
     )
+    for name_zh_hans, name_en, metric, comparison, value in ACTION_PLAN_TARGETS:
+        target_model.objects.get_or_create(
+            metric=metric,
+            region=None,
+            deadline=ACTION_PLAN_DEADLINE,
+            defaults={
+                "name_zh_hans": name_zh_hans,
+                "name_en": name_en,
+                "comparison": comparison,
+                "target_value": value,
+            },
+        )

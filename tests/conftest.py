@@ -16,16 +16,17 @@ def _clear_cache():
 
 @pytest.fixture(autouse=True)
 def _reference_data(request):
-    """Regions and industries, which migrations load, are back after a transactional flush."""
+    """Reference data (regions, industries, targets), which a migration loads, is back after a
+    transactional test's flush."""
     if not (
         request.node.get_closest_marker("django_db") or _DB_FIXTURES & set(request.fixturenames)
     ):
         return
     request.getfixturevalue("django_db_setup")  # never touch anything but the test database
-    from assessment.models import Industry, Region
+    from assessment.models import Industry, Region, Target
     from assessment.reference_data import load_reference_data
 
     blocker = request.getfixturevalue("django_db_blocker")
     with blocker.unblock():
         if not Region.objects.exists():
-            load_reference_data(Region, Industry)
+            load_reference_data(Region, Industry, Target)

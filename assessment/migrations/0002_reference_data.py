@@ -4,7 +4,11 @@ from assessment.reference_data import load_reference_data
 
 
 def forwards(apps, schema_editor):
-    load_reference_data(apps.get_model("assessment", "Region"), apps.get_model("assessment", "Industry"))
+    load_reference_data(
+        apps.get_model("assessment", "Region"),
+        apps.get_model("assessment", "Industry"),
+        apps.get_model("assessment", "Target"),
+    )
 
 
 class Migration(migrations.Migration):

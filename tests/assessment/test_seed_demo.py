@@ -109,8 +109,8 @@ def test_reference_data_has_all_provinces_with_their_tile_positions():
 
 
 def _empty_database():
-    from assessment.models import Industry
+    from assessment.models import Industry, Target
     from assessment.reference_data import load_reference_data
 
     call_command("flush", interactive=False, verbosity=0)
-    load_reference_data(Region, Industry)
+    load_reference_data(Region, Industry, Target)
