@@ -139,7 +139,7 @@ def _basis_sentence(code: str, params: dict, indicator: Indicator | None) -> str
         }
         try:
             if Decimal(params.get("sum", "0")) > 1:
-                sentence += " " + gettext("(Capped at 1.)")
+                sentence = sentence_separator().join([sentence, gettext("(Capped at 1.)")])
         except InvalidOperation:
             pass
         return sentence
@@ -171,22 +171,22 @@ def reason_text(
     params = params or {}
     if code == "evidence_rejected":
         basis = _basis_sentence(params.get("basis", ""), params, indicator)
-        return basis + " " + gettext("The evidence was rejected by a reviewer: factor 0.")
+        return sentence_separator().join(
+            [basis, gettext("The evidence was rejected by a reviewer: factor 0.")]
+        )
     if code == "self_declared_gate":
         basis = _basis_sentence(params.get("basis", ""), params, indicator)
-        return (
-            basis
-            + " "
-            + gettext("This is a gate: without evidence a self-declared answer counts 0.")
+        return sentence_separator().join(
+            [basis, gettext("This is a gate: without evidence a self-declared answer counts 0.")]
         )
     if code == "corrected_by_reviewer":
         basis = _basis_sentence(params.get("basis", ""), params, indicator)
-        return (
-            gettext("A reviewer recorded a corrected answer.")
-            + " "
-            + basis
-            + " "
-            + gettext("Scored with factor 1.0.")
+        return sentence_separator().join(
+            [
+                gettext("A reviewer recorded a corrected answer."),
+                basis,
+                gettext("Scored with factor 1.0."),
+            ]
         )
     sentence = _basis_sentence(code, params, indicator)
     if code == "unanswered" or brief:
@@ -249,9 +249,6 @@ def plan_step_text(step: dict, rubric: Rubric, current_value: Any = None) -> str
     indicator = rubric.indicator(code)
     name = f"{code} {indicator.title.get(language())}"
     suggested = step.get("suggested_value")
-    verify = ""
-    if indicator.evidence == "required":
-        verify = " " + gettext("and have its evidence verified")
     if suggested == current_value and current_value is not None:
         return gettext("Have the evidence for %(name)s verified.") % {"name": name}
     if indicator.type in (QuestionType.NUMERIC, QuestionType.PERCENTAGE):
@@ -278,7 +275,9 @@ def plan_step_text(step: dict, rubric: Rubric, current_value: Any = None) -> str
         sentence = ngettext(
             "Offer %(options)s for %(name)s", "Offer %(options)s for %(name)s", len(chosen)
         ) % {"options": option_labels(indicator, chosen), "name": name}
-    return sentence + verify + gettext(".")
+    if indicator.evidence == "required":
+        return gettext("%(step)s and have its evidence verified.") % {"step": sentence}
+    return gettext("%(step)s.") % {"step": sentence}
 
 
 def tier_decision_text(result: str, next_tier: str | None, tiers: dict, rubric: Rubric) -> str:
