@@ -462,11 +462,9 @@ def _evidence_changed(locked: Submission, code: str) -> None:
     submission_rescore(submission=locked)
 
 
-@transaction.atomic
-def evidence_add_file(
-    *, actor: User, submission: Submission, question_code: str, uploaded_file, description=""
+def _evidence_add(
+    *, actor: User, submission: Submission, question_code: str, description: str, **source
 ) -> Evidence:
-    """Attach a checked file (real type from its content, SHA-256, size limit) to a question."""
     _require_editor(actor, submission)
     locked = lock_submission(submission.pk)
     _check_evidence_question(
@@ -477,19 +475,41 @@ def evidence_add_file(
         actor=actor,
         submission=locked,
         question_code=question_code,
-        uploaded_file=uploaded_file,
         description=description,
+        **source,
     )
     evidence.save()
+    if evidence.is_link:
+        detail = {"evidence": evidence.pk, "url": evidence.url}
+    else:
+        detail = {
+            "evidence": evidence.pk,
+            "name": evidence.original_name,
+            "sha256": evidence.sha256,
+        }
     record_event(
         submission=locked,
         actor=actor,
         kind=EventKind.EVIDENCE_ADDED,
         question_code=question_code,
-        detail={"evidence": evidence.pk, "name": evidence.original_name, "sha256": evidence.sha256},
+        detail=detail,
     )
     _evidence_changed(locked, question_code)
     return evidence
+
+
+@transaction.atomic
+def evidence_add_file(
+    *, actor: User, submission: Submission, question_code: str, uploaded_file, description=""
+) -> Evidence:
+    """Attach a checked file (real type from its content, SHA-256, size limit) to a question."""
+    return _evidence_add(
+        actor=actor,
+        submission=submission,
+        question_code=question_code,
+        description=description,
+        uploaded_file=uploaded_file,
+    )
 
 
 @transaction.atomic
@@ -497,29 +517,13 @@ def evidence_add_link(
     *, actor: User, submission: Submission, question_code: str, url: str, description=""
 ) -> Evidence:
     """Attach a link (http or https) to a question."""
-    _require_editor(actor, submission)
-    locked = lock_submission(submission.pk)
-    _check_evidence_question(
-        rubric_of(submission.rubric_version), locked.platform_kind, question_code
-    )
-    _editable_codes(locked, [question_code])
-    evidence = _new_evidence(
+    return _evidence_add(
         actor=actor,
-        submission=locked,
+        submission=submission,
         question_code=question_code,
-        url=url,
         description=description,
+        url=url,
     )
-    evidence.save()
-    record_event(
-        submission=locked,
-        actor=actor,
-        kind=EventKind.EVIDENCE_ADDED,
-        question_code=question_code,
-        detail={"evidence": evidence.pk, "url": evidence.url},
-    )
-    _evidence_changed(locked, question_code)
-    return evidence
 
 
 def _lock_current_evidence(actor: User, evidence: Evidence) -> tuple[Submission, Evidence]:
