@@ -158,7 +158,12 @@ INFLUENTIAL_PLATFORM_MIN_TIER = env_str("INFLUENTIAL_PLATFORM_MIN_TIER", "growth
 
 # EMAIL_BACKEND: console in the demo; "django.core.mail.backends.smtp.EmailBackend" with the
 # EMAIL_HOST… variables in production.
-_EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+_EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
+)
 _SMTP_OPTIONS = {
     "host": env_str("EMAIL_HOST", "localhost"),
     "port": env_int("EMAIL_PORT", 25),
@@ -242,7 +247,9 @@ SECURE_CSP = {
     "base-uri": [CSP.SELF],
     "form-action": [CSP.SELF],
 }
+# Reviewers view evidence PDFs and images inline in a frame of the review screen.
 X_FRAME_OPTIONS = "SAMEORIGIN"
+SILENCED_SYSTEM_CHECKS = ["security.W019"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
@@ -256,6 +263,9 @@ if HTTPS:
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        # Joining browsers' preload list is hard to undo; it is the operator's choice to make.
+        SILENCED_SYSTEM_CHECKS.append("security.W021")
 
 LOGGING = {
     "version": 1,
