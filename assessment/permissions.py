@@ -36,34 +36,33 @@ def _region_filter(user: User, region_field: str) -> Q | None:
     return Q(**{f"{region_field}__in": codes})
 
 
-def visible_organisations(user: User) -> QuerySet[Organisation]:
-    organisations = Organisation.objects.all()
+def _scoped(queryset: QuerySet, user: User, *, organisation_field: str, region_field: str):
+    """Limit `queryset` to the user's organisation (operators) or regions (officials)."""
     if not user.is_authenticated:
-        return organisations.none()
+        return queryset.none()
     if user.role == Role.OPERATOR:
-        return organisations.filter(pk=user.organisation_id)
-    scope = _region_filter(user, "region")
-    return organisations if scope is None else organisations.filter(scope)
+        return queryset.filter(**{organisation_field: user.organisation_id})
+    scope = _region_filter(user, region_field)
+    return queryset if scope is None else queryset.filter(scope)
+
+
+def visible_organisations(user: User) -> QuerySet[Organisation]:
+    return _scoped(Organisation.objects.all(), user, organisation_field="pk", region_field="region")
 
 
 def visible_platforms(user: User) -> QuerySet[Platform]:
-    platforms = Platform.objects.all()
-    if not user.is_authenticated:
-        return platforms.none()
-    if user.role == Role.OPERATOR:
-        return platforms.filter(organisation_id=user.organisation_id)
-    scope = _region_filter(user, "region")
-    return platforms if scope is None else platforms.filter(scope)
+    return _scoped(
+        Platform.objects.all(), user, organisation_field="organisation_id", region_field="region"
+    )
 
 
 def visible_submissions(user: User) -> QuerySet[Submission]:
-    submissions = Submission.objects.all()
-    if not user.is_authenticated:
-        return submissions.none()
-    if user.role == Role.OPERATOR:
-        return submissions.filter(platform__organisation_id=user.organisation_id)
-    scope = _region_filter(user, "platform__region")
-    return submissions if scope is None else submissions.filter(scope)
+    return _scoped(
+        Submission.objects.all(),
+        user,
+        organisation_field="platform__organisation_id",
+        region_field="platform__region",
+    )
 
 
 def visible_regions(user: User) -> QuerySet[Region]:
