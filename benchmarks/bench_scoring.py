@@ -13,6 +13,7 @@ same). Wall-clock and CPU seconds are both printed: the machine may be shared.
 import itertools
 import os
 import time
+from functools import partial
 
 RESCORE_COUNT = 30_000
 BATCH = 1000
@@ -34,9 +35,10 @@ def run() -> None:
     from questionnaires.management.commands.rubric_impact import (
         load_batches,
         rubric_impact,
-        score_batches,
+        score_batch,
     )
     from questionnaires.models import RubricVersion
+    from questionnaires.parallel import forked_map
     from questionnaires.scoring import score
     from questionnaires.selectors import rubric_of
 
@@ -84,9 +86,8 @@ def run() -> None:
 
     def rescore(workers: int):
         batches = load_batches(passes, BATCH)
-        scored = sum(
-            len(results) for results, _ in score_batches((rubric,), batches, workers=workers)
-        )
+        scoring = forked_map(partial(score_batch, (rubric,)), batches, workers=workers)
+        scored = sum(len(results) for results, _ in scoring)
         assert scored == RESCORE_COUNT
 
     load_wall, load_cpu = timed(load_only)

@@ -13,11 +13,10 @@ one loads the next batches (the workers never touch the database).
 from __future__ import annotations
 
 import json
-import multiprocessing
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
@@ -26,6 +25,7 @@ from assessment.models import Submission
 from assessment.services.scoring import build_score_inputs, load_score_inputs
 from questionnaires.choices import Result
 from questionnaires.models import RubricVersion
+from questionnaires.parallel import forked_map
 from questionnaires.rubric import AnswerError, Rubric
 from questionnaires.scoring import AnswerInput, score
 from questionnaires.selectors import rubric_of
@@ -107,9 +107,6 @@ def score_tolerantly(
 #: A batch as the scoring step takes it: (platform kind, (answers, evidenced codes, decisions)).
 Batch = list[tuple[str, tuple[list, set, dict]]]
 
-# The rubrics a worker process scores under; set before the pool forks, inherited by it.
-_WORKER_RUBRICS: tuple[Rubric, ...] = ()
-
 
 def score_batch(rubrics: tuple[Rubric, ...], batch: Batch) -> tuple[list[tuple[str, ...]], int]:
     """The results of each submission of ``batch`` under each of ``rubrics``, and how many
@@ -125,36 +122,6 @@ def score_batch(rubrics: tuple[Rubric, ...], batch: Batch) -> tuple[list[tuple[s
         invalid += left_out + refused
         results.append(tuple(submission_results))
     return results, invalid
-
-
-def _score_batch_in_worker(batch: Batch) -> tuple[list[tuple[str, ...]], int]:
-    return score_batch(_WORKER_RUBRICS, batch)
-
-
-def score_batches(
-    rubrics: tuple[Rubric, ...], batches: Iterable[Batch], *, workers: int = 1
-) -> Iterator[tuple[list[tuple[str, ...]], int]]:
-    """:func:`score_batch` over ``batches``, in this process or in ``workers`` forked ones.
-
-    Batches are produced here (e.g. loaded from the database) while the workers score the
-    previous ones; at most two per worker wait. Workers never touch the database: they inherit
-    the rubrics and get plain data.
-    """
-    if workers <= 1:
-        for batch in batches:
-            yield score_batch(rubrics, batch)
-        return
-    global _WORKER_RUBRICS
-    _WORKER_RUBRICS = rubrics
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        pending: deque = deque()
-        for batch in batches:
-            pending.append(pool.submit(_score_batch_in_worker, batch))
-            if len(pending) >= 2 * workers:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
 
 
 def load_batches(submissions: list[tuple[int, str]], batch_size: int) -> Iterator[Batch]:
@@ -179,7 +146,9 @@ def rubric_impact(
         .values_list("pk", "platform_kind")
     )
     batches = load_batches(submissions, batch_size)
-    for results, invalid in score_batches((old_rubric, new_rubric), batches, workers=workers):
+    # The workers score while this process loads the next batches.
+    scored = forked_map(partial(score_batch, (old_rubric, new_rubric)), batches, workers=workers)
+    for results, invalid in scored:
         report.transitions.update(results)
         report.invalid_answers += invalid
         report.submissions += len(results)
