@@ -1,12 +1,15 @@
 """A realistic, reproducible demo data set (manage.py seed_demo).
 
-Everything is drawn from one seeded random generator, inserted in bulk, so 10,000 platforms
-take seconds, and the same seed always gives the same data.
+Everything is drawn from seeded random generators and inserted in bulk, so 10,000 platforms
+take well under a minute, and the same seed always gives the same data.
 """
 
+import itertools
+import json
 import random
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import partial
 
 from django.contrib.auth.hashers import make_password
 from django.db import connection, models, transaction
@@ -241,7 +244,6 @@ def seed_people_and_platforms(*, platforms: int, seed: int) -> dict:
             )
         )
     Organisation.objects.bulk_create(organisations, batch_size=2000)
-    organisations = list(Organisation.objects.order_by("id"))
 
     kinds = [PlatformKind.INDUSTRY, PlatformKind.SPECIALIZED, PlatformKind.COLLABORATIVE]
     platform_rows: list[Platform] = []
@@ -273,7 +275,7 @@ def seed_people_and_platforms(*, platforms: int, seed: int) -> dict:
     through = Platform.industries.through
     industry_codes = set(Industry.objects.values_list("code", flat=True))
     links = []
-    for platform_id in Platform.objects.order_by("id").values_list("id", flat=True):
+    for platform_id in (platform.pk for platform in platform_rows):
         for code in sorted({rng.choice(_INDUSTRY_CHOICES) for _ in range(rng.randint(1, 2))}):
             if code in industry_codes:
                 links.append(through(platform_id=platform_id, industry_id=code))
@@ -394,54 +396,174 @@ def _demo_answer(rng: random.Random, indicator, kind: str, level: int):
     return max(useful, key=lambda option: option.satisfaction_at(tier_name)).code
 
 
-def _bulk_insert(model, rows: list[dict], batch_size: int = 5000) -> None:
-    """INSERT many rows, given as {attname: value}, with executemany (no model instances).
+def _bulk_insert(
+    model, rows: list[dict], *, prepared: frozenset[str] = frozenset(), batch_size: int = 5000
+) -> None:
+    """Insert many rows, given as {attname: value}, without model instances: COPY on
+    PostgreSQL, executemany elsewhere.
 
     The ORM's bulk_create builds an instance and SQL per object; for the hundreds of thousands
     of answers of a large demo this plain path is several times faster. Fields left out take
-    their defaults; auto_now fields take the present time.
+    their defaults; auto_now fields take the present time. The fields named in ``prepared``
+    are given in database form already (JSON as text, serialised by the worker processes).
     """
     fields = [field for field in model._meta.concrete_fields if not field.primary_key]
     now = timezone.now()
-    defaults = {}
+    columns = []  # (attname, adapter of given values or None, adapted default)
     for field in fields:
         if isinstance(field, models.DateTimeField) and (field.auto_now or field.auto_now_add):
-            defaults[field.attname] = now
+            default = now
         elif field.has_default() or not field.null:
-            defaults[field.attname] = field.get_default()
+            default = field.get_default()
         else:
-            defaults[field.attname] = None
-    adapted = [
-        isinstance(field, models.JSONField | models.DateField | models.FileField)
-        for field in fields
-    ]
-    quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 - names from the model
-        quote(model._meta.db_table),
-        ", ".join(quote(field.column) for field in fields),
-        ", ".join(["%s"] * len(fields)),
-    )
-    values = []
-    for row in rows:
-        values.append(
-            [
-                field.get_db_prep_save(row.get(field.attname, defaults[field.attname]), connection)
-                if adapt
-                else row.get(field.attname, defaults[field.attname])
-                for field, adapt in zip(fields, adapted, strict=True)
-            ]
+            default = None
+        adapts = field.attname not in prepared and isinstance(
+            field, models.JSONField | models.DateField | models.DecimalField | models.FileField
         )
+        columns.append(
+            (
+                field.attname,
+                field.get_db_prep_save if adapts else None,
+                field.get_db_prep_save(default, connection),
+            )
+        )
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    column_list = ", ".join(quote(field.column) for field in fields)
+    values = [
+        [
+            default if name not in row else adapt(row[name], connection) if adapt else row[name]
+            for name, adapt, default in columns
+        ]
+        for row in rows
+    ]
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({column_list}) FROM STDIN") as copy:
+                for row in values:
+                    copy.write_row(row)
+            return
+        placeholders = ", ".join(["%s"] * len(fields))
+        sql = f"INSERT INTO {table} ({column_list}) VALUES ({placeholders})"  # noqa: S608
         for start in range(0, len(values), batch_size):
             cursor.executemany(sql, values[start : start + batch_size])
 
 
-def _submitted_at(rng: random.Random, cycle, now):
-    """A moment inside the cycle's window, before now."""
-    opens = datetime.combine(cycle.opens_on, time(9), tzinfo=UTC)
-    latest = min(now, datetime.combine(cycle.closes_on, time(18), tzinfo=UTC))
-    span = max(1, int((latest - opens).total_seconds()))
-    return opens + timedelta(seconds=rng.randrange(span))
+@dataclass(frozen=True)
+class _PlannedSubmission:
+    """One submission to generate: plain data, so that a worker process can take it."""
+
+    platform_id: int
+    kind: str
+    cycle_id: int
+    window: tuple[datetime, datetime]  # when it may have been submitted
+    now: datetime
+    state: str
+    maturity: float
+    operator_id: int
+    reviewer_id: int
+    seed: str  # of its own random generator: the data do not depend on the worker or key
+
+
+@dataclass
+class _GeneratedSubmission:
+    plan: _PlannedSubmission
+    state: str
+    claimed_result: str
+    path: list[str]  # its state changes
+    submitted_at: datetime | None
+    certified_at: datetime | None
+    answers: list[tuple[str, object]]
+    evidenced: list[str]
+    decisions: list[tuple[str, str]]
+    summary: dict
+    dimension_means: dict[str, str]
+
+
+def _generate_submission(rubric, plan: _PlannedSubmission) -> _GeneratedSubmission:
+    """Answers, evidence, review decisions and score of one planned submission (no database)."""
+    from assessment.selectors.submissions import result_if_verified
+    from assessment.services.scoring import build_score_inputs, summary_values
+    from questionnaires.scoring import score
+
+    rng = random.Random(plan.seed)
+    state = plan.state
+    answers, evidenced, decisions = [], [], []
+    # A draft is partly answered; everything else is complete.
+    answered_share = rng.uniform(0.3, 0.9) if state == "draft" else 1.0
+    for precondition in rubric.preconditions:
+        answers.append((precondition.code, rng.random() > 0.02))
+    for indicator in rubric.indicators:
+        if not indicator.applies_to(plan.kind) or rng.random() > answered_share:
+            continue
+        value = _demo_answer(rng, indicator, plan.kind, _maturity_level(rng, plan.maturity))
+        answers.append((indicator.code, value))
+        if indicator.evidence == "none" or rng.random() > (0.95 if state != "draft" else 0.6):
+            continue
+        evidenced.append(indicator.code)
+        if (
+            state == "certified"
+            or (state == "in_review" and rng.random() < 0.5)
+            or state == "resubmitted"
+        ):
+            decisions.append((indicator.code, "verified"))
+        elif state == "revision_requested" and rng.random() < 0.1:
+            decisions.append((indicator.code, "rejected"))
+
+    preconditions, inputs = build_score_inputs(
+        rubric, answers, set(evidenced), {code: (decision, None) for code, decision in decisions}
+    )
+    result = score(rubric, plan.kind, preconditions, inputs)
+    claimed = ""
+    if state == "certified" and result.result == "not_rated":
+        # Nothing to certify: the reviewer sent it back and the operator withdrew.
+        state = "withdrawn"
+        path = ["draft", "submitted", "in_review", "revision_requested", "withdrawn"]
+    elif state == "certified":
+        claimed = result.result  # every uploaded item was verified: the claim is the score
+        path = ["draft", "submitted", "in_review", "certified"]
+    elif state == "withdrawn":
+        path = ["draft", "withdrawn"]
+    else:
+        path = ["draft", "submitted", "in_review", "revision_requested", "resubmitted"]
+        path = path[: path.index(state) + 1]
+        if state != "draft":
+            claimed = result_if_verified(rubric, plan.kind, answers, set(evidenced), {})
+
+    submitted_at = certified_at = None
+    if state != "draft":
+        opens, latest = plan.window
+        span = max(1, int((latest - opens).total_seconds()))
+        submitted_at = opens + timedelta(seconds=rng.randrange(span))
+    if state == "certified":
+        # Certified some weeks after submission, and never in the future.
+        certified_at = min(submitted_at + timedelta(days=rng.randint(14, 70)), plan.now)
+    summary, dimension_means = summary_values(rubric, inputs, result)
+    summary["breakdown"] = json.dumps(summary["breakdown"])  # here, in parallel
+    return _GeneratedSubmission(
+        plan=plan,
+        state=state,
+        claimed_result=claimed,
+        path=path,
+        submitted_at=submitted_at,
+        certified_at=certified_at,
+        answers=answers,
+        evidenced=evidenced,
+        decisions=decisions,
+        summary=summary,
+        dimension_means=dimension_means,
+    )
+
+
+def _generate_submissions(rubric, plans: list[_PlannedSubmission]) -> list[_GeneratedSubmission]:
+    return [_generate_submission(rubric, plan) for plan in plans]
+
+
+def _submission_window(cycle, now) -> tuple[datetime, datetime]:
+    return (
+        datetime.combine(cycle.opens_on, time(9), tzinfo=UTC),
+        min(now, datetime.combine(cycle.closes_on, time(18), tzinfo=UTC)),
+    )
 
 
 def _maturity_level(rng: random.Random, maturity: float) -> int:
@@ -458,246 +580,205 @@ _CURRENT_STATES = [
     ("certified", 20),
 ]
 
+# A revision request opens round 2 (review_request_revision does the same).
+_REVIEW_ROUND = {"draft": 0, "submitted": 0, "revision_requested": 2, "resubmitted": 2}
+_REVIEWED_STATES = ("in_review", "revision_requested", "resubmitted", "certified")
+_REJECTION = "证明材料与填报数据不一致，请补充第三方检测报告。"
+
 
 @transaction.atomic
-def seed_submissions(*, cycles, seed: int) -> dict:
-    """Submissions for every cycle: certified results last cycle; every state this cycle."""
+def seed_submissions(*, cycles, seed: int, workers: int = 1) -> dict:
+    """Submissions for every cycle: certified results last cycle; every state this cycle.
 
-    from assessment.models import (
-        Answer,
-        Certification,
-        EventKind,
-        Evidence,
-        ReviewDecision,
-        Submission,
-        SubmissionEvent,
-    )
-    from assessment.models.reviews import CertificationStatus
-    from assessment.selectors.submissions import result_if_verified
-    from assessment.services.scoring import load_score_inputs, submissions_rescore
+    Submissions are generated and scored in ``workers`` processes, in batches, while this one
+    writes the batches already done; every submission draws from its own seeded generator, so
+    the data are the same whatever the number of workers.
+    """
+    from assessment.services.dashboard_cache import dashboard_cache_invalidate
+    from questionnaires.parallel import forked_map
     from questionnaires.selectors import rubric_of
 
     rng = random.Random(seed + 1)
     previous, current = cycles
     rubric = rubric_of(current.rubric_version)
     national_reviewer = User.objects.get(email="reviewer.national@demo.cn")
-    reviewers_by_province: dict[str, list[User]] = {}
-    for official in User.objects.filter(role=Role.REVIEWER, is_national=False).prefetch_related(
-        "regions"
+    reviewer_by_province: dict[str, int] = {}
+    for official in (
+        User.objects.filter(role=Role.REVIEWER, is_national=False)
+        .prefetch_related("regions")
+        .order_by("id")
     ):
         for region in official.regions.all():
-            reviewers_by_province.setdefault(region.province_code, []).append(official)
+            reviewer_by_province.setdefault(region.province_code, official.id)
     operators = dict(
         User.objects.filter(role=Role.OPERATOR).order_by("-id").values_list("organisation_id", "id")
     )
-    demo_operator = User.objects.get(email=DEMO_OPERATOR_EMAIL)
-    platforms = list(Platform.objects.select_related("organisation").order_by("id"))
+    demo_organisation_id = User.objects.get(email=DEMO_OPERATOR_EMAIL).organisation_id
     now = timezone.now()
+    windows = {cycle.pk: _submission_window(cycle, now) for cycle in cycles}
 
-    plans = []  # (platform, cycle, state, level)
-    for platform in platforms:
-        maturity = min(4.3, max(0.0, rng.betavariate(2.2, 3.0) * 4.6))
-        demo = platform.organisation_id == demo_operator.organisation_id
-        if demo or rng.random() < 0.7:
-            plans.append(
-                (
-                    platform,
-                    previous,
-                    "certified" if rng.random() < 0.85 or demo else "withdrawn",
-                    maturity,
-                )
+    plans: list[_PlannedSubmission] = []
+
+    def plan(number, platform, cycle, state, maturity):
+        plans.append(
+            _PlannedSubmission(
+                platform_id=platform.pk,
+                kind=platform.kind,
+                cycle_id=cycle.pk,
+                window=windows[cycle.pk],
+                now=now,
+                state=state,
+                maturity=maturity,
+                operator_id=operators[platform.organisation_id],
+                reviewer_id=reviewer_by_province.get(
+                    platform.region_id[:2] + "0000", national_reviewer.id
+                ),
+                seed=f"{seed}/{number}/{cycle.code}",
             )
+        )
+
+    platforms = Platform.objects.order_by("id").only("kind", "organisation", "region")
+    for number, platform in enumerate(platforms):
+        maturity = min(4.3, max(0.0, rng.betavariate(2.2, 3.0) * 4.6))
+        demo = platform.organisation_id == demo_organisation_id
+        if demo or rng.random() < 0.7:
+            state = "certified" if rng.random() < 0.85 or demo else "withdrawn"
+            plan(number, platform, previous, state, maturity)
         if demo:
-            plans.append((platform, current, "draft", maturity + 0.4))
+            plan(number, platform, current, "draft", maturity + 0.4)
         elif rng.random() < 0.65:
             state = rng.choices(
                 [s for s, _ in _CURRENT_STATES], weights=[w for _, w in _CURRENT_STATES]
             )[0]
-            plans.append((platform, current, state, maturity + 0.3))
+            plan(number, platform, current, state, maturity + 0.3)
 
-    submissions = [
-        Submission(
-            platform=platform,
-            cycle=cycle,
-            rubric_version_id=cycle.rubric_version_id,
-            platform_kind=platform.kind,
-            state=state,
-            created_by_id=operators[platform.organisation_id],
-            submitted_at=None if state == "draft" else _submitted_at(rng, cycle, now),
-            # A revision request opens round 2 (review_request_revision does the same).
-            review_round={
-                "draft": 0,
-                "submitted": 0,
-                "revision_requested": 2,
-                "resubmitted": 2,
-            }.get(state, 1),
+    counts = {"submissions": 0, "answers": 0, "certifications": 0}
+    batches = (plans[start : start + 250] for start in range(0, len(plans), 250))
+    generate = partial(_generate_submissions, rubric)
+    for generated in forked_map(generate, batches, workers=workers):
+        _store_generated(
+            generated,
+            rubric_version=current.rubric_version,
+            national_reviewer_id=national_reviewer.id,
+            counts=counts,
         )
-        for platform, cycle, state, _maturity in plans
-    ]
-    Submission.objects.bulk_create(submissions, batch_size=2000)
-    submissions = list(
-        Submission.objects.filter(cycle__in=cycles)
-        .select_related("platform", "rubric_version")
-        .order_by("id")
-    )
-    by_key = {(s.platform_id, s.cycle_id): s for s in submissions}
+    dashboard_cache_invalidate()
+    return counts
 
-    answers, evidence, decisions = [], [], []
-    paths: dict[int, tuple[list[str], int, int]] = {}  # state changes, written once states settle
-    certified: list[Submission] = []
-    for platform, cycle, state, maturity in plans:
-        submission = by_key[(platform.id, cycle.id)]
-        operator_id = submission.created_by_id
-        reviewed = state in ("in_review", "revision_requested", "resubmitted", "certified")
-        province = platform.region_id[:2] + "0000"
-        reviewer = (reviewers_by_province.get(province) or [national_reviewer])[0]
-        if reviewed:
-            submission.assigned_reviewer = reviewer
-        # A draft is partly answered; everything else is complete.
-        answered_share = rng.uniform(0.3, 0.9) if state == "draft" else 1.0
-        for precondition in rubric.preconditions:
-            answers.append(
+
+def _store_generated(
+    generated: list[_GeneratedSubmission], *, rubric_version, national_reviewer_id: int, counts
+) -> None:
+    """Write a batch of generated submissions, each table in one statement."""
+    from assessment.models import (
+        Answer,
+        Certification,
+        DimensionScore,
+        EventKind,
+        Evidence,
+        ReviewDecision,
+        ScoreSummary,
+        Submission,
+        SubmissionEvent,
+    )
+    from assessment.models.reviews import CertificationStatus
+
+    submissions = Submission.objects.bulk_create(
+        [
+            Submission(
+                platform_id=item.plan.platform_id,
+                cycle_id=item.plan.cycle_id,
+                rubric_version=rubric_version,
+                platform_kind=item.plan.kind,
+                state=item.state,
+                created_by_id=item.plan.operator_id,
+                assigned_reviewer_id=item.plan.reviewer_id
+                if item.plan.state in _REVIEWED_STATES
+                else None,
+                submitted_at=item.submitted_at,
+                claimed_result=item.claimed_result,
+                review_round=_REVIEW_ROUND.get(item.state, 1),
+            )
+            for item in generated
+        ]
+    )
+    answers, evidence, decisions, summaries, means, events, certifications = ([] for _ in range(7))
+    for submission, item in zip(submissions, generated, strict=True):
+        key, operator_id, reviewer_id = submission.pk, item.plan.operator_id, item.plan.reviewer_id
+        answers.extend(
+            {
+                "submission_id": key,
+                "question_code": code,
+                "value": value,
+                "updated_by_id": operator_id,
+            }
+            for code, value in item.answers
+        )
+        evidence.extend(
+            {
+                "submission_id": key,
+                "question_code": code,
+                "url": f"https://evidence.demo.cn/{key}/{code}.pdf",
+                "description": "证明材料",
+                "uploaded_by_id": operator_id,
+            }
+            for code in item.evidenced
+        )
+        decisions.extend(
+            {
+                "submission_id": key,
+                "question_code": code,
+                "decision": decision,
+                "reason": _REJECTION if decision == "rejected" else "",
+                "review_round": 1,
+                "reviewer_id": reviewer_id,
+            }
+            for code, decision in item.decisions
+        )
+        summaries.append({"submission_id": key, **item.summary})
+        means.extend(
+            {"submission_id": key, "dimension_code": code, "mean": mean}
+            for code, mean in item.dimension_means.items()
+        )
+        events.extend(
+            {
+                "submission_id": key,
+                "kind": EventKind.STATE_CHANGED.value,
+                "actor_id": reviewer_id
+                if to_state in ("in_review", "revision_requested", "certified")
+                else operator_id,
+                "from_state": from_state,
+                "to_state": to_state,
+            }
+            for from_state, to_state in itertools.pairwise(item.path)
+        )
+        if item.state == "certified":
+            needs_sign_off = item.claimed_result in ("leading", "ecosystem")
+            certifications.append(
                 {
-                    "submission_id": submission.pk,
-                    "question_code": precondition.code,
-                    "value": rng.random() > 0.02,
-                    "updated_by_id": operator_id,
+                    "submission_id": key,
+                    "tier": item.claimed_result,
+                    "status": CertificationStatus.CERTIFIED.value,
+                    "rubric_label": rubric_version.label,
+                    "snapshot": item.summary["breakdown"],
+                    "proposed_by_id": reviewer_id,
+                    "proposed_at": item.certified_at,
+                    "signed_off_by_id": national_reviewer_id if needs_sign_off else None,
+                    "signed_off_at": item.certified_at if needs_sign_off else None,
+                    "certified_at": item.certified_at,
+                    "valid_until": (item.certified_at + timedelta(days=3 * 365)).date(),
                 }
             )
-        for indicator in rubric.indicators:
-            if not indicator.applies_to(submission.platform_kind) or rng.random() > answered_share:
-                continue
-            value = _demo_answer(
-                rng, indicator, submission.platform_kind, _maturity_level(rng, maturity)
-            )
-            answers.append(
-                {
-                    "submission_id": submission.pk,
-                    "question_code": indicator.code,
-                    "value": value,
-                    "updated_by_id": operator_id,
-                }
-            )
-            if indicator.evidence != "none" and rng.random() < (0.95 if state != "draft" else 0.6):
-                evidence.append(
-                    {
-                        "submission_id": submission.pk,
-                        "question_code": indicator.code,
-                        "url": f"https://evidence.demo.cn/{submission.pk}/{indicator.code}.pdf",
-                        "description": "证明材料",
-                        "uploaded_by_id": operator_id,
-                    }
-                )
-                if (
-                    state == "certified"
-                    or (state == "in_review" and rng.random() < 0.5)
-                    or state == "resubmitted"
-                ):
-                    decisions.append(
-                        {
-                            "submission_id": submission.pk,
-                            "question_code": indicator.code,
-                            "decision": "verified",
-                            "review_round": 1,
-                            "reviewer_id": reviewer.id,
-                        }
-                    )
-                elif state == "revision_requested" and rng.random() < 0.1:
-                    decisions.append(
-                        {
-                            "submission_id": submission.pk,
-                            "question_code": indicator.code,
-                            "decision": "rejected",
-                            "reason": "证明材料与填报数据不一致，请补充第三方检测报告。",
-                            "review_round": 1,
-                            "reviewer_id": reviewer.id,
-                        }
-                    )
-        path = ["draft", "submitted", "in_review", "revision_requested", "resubmitted"]
-        if state == "certified":
-            path = ["draft", "submitted", "in_review", "certified"]
-        elif state == "withdrawn":
-            path = ["draft", "withdrawn"]
-        else:
-            path = path[: path.index(state) + 1]
-        paths[submission.pk] = (path, reviewer.id, operator_id)
-        if state == "certified":
-            certified.append(submission)
-
-    Submission.objects.bulk_update(
-        [s for s in submissions if s.assigned_reviewer_id], ["assigned_reviewer"], batch_size=2000
-    )
     _bulk_insert(Answer, answers)
     _bulk_insert(Evidence, evidence)
     _bulk_insert(ReviewDecision, decisions)
-
-    results = {}
-    for start in range(0, len(submissions), 1000):
-        batch = submissions[start : start + 1000]
-        results.update(submissions_rescore(submissions=batch))
-        inputs = load_score_inputs([submission.pk for submission in batch])
-        for submission in batch:
-            if submission.state == "certified":
-                # Every uploaded item was verified: the claim is the score itself.
-                submission.claimed_result = results[submission.pk].result
-            elif submission.state != "draft":
-                stored_answers, evidenced, _decisions = inputs[submission.pk]
-                submission.claimed_result = result_if_verified(
-                    rubric, submission.platform_kind, stored_answers, evidenced, {}
-                )
-    Submission.objects.bulk_update(submissions, ["claimed_result"], batch_size=2000)
-
-    certifications = []
-    for submission in certified:
-        result = results[submission.pk]
-        if result.result == "not_rated":
-            # Nothing to certify: the reviewer sent it back and the operator withdrew.
-            submission.state = "withdrawn"
-            paths[submission.pk] = (
-                ["draft", "submitted", "in_review", "revision_requested", "withdrawn"],
-                *paths[submission.pk][1:],
-            )
-            continue
-        # Certified some weeks after submission, and never in the future.
-        certified_at = min(submission.submitted_at + timedelta(days=rng.randint(14, 70)), now)
-        needs_sign_off = result.result in ("leading", "ecosystem")
-        certifications.append(
-            Certification(
-                submission=submission,
-                tier=result.result,
-                status=CertificationStatus.CERTIFIED,
-                rubric_label=submission.rubric_version.label,
-                snapshot=result.to_dict(),
-                proposed_by_id=submission.assigned_reviewer_id,
-                proposed_at=certified_at,
-                signed_off_by=national_reviewer if needs_sign_off else None,
-                signed_off_at=certified_at if needs_sign_off else None,
-                certified_at=certified_at,
-                valid_until=(certified_at + timedelta(days=3 * 365)).date(),
-            )
-        )
-    Submission.objects.bulk_update(certified, ["state"], batch_size=2000)
-    Certification.objects.bulk_create(certifications, batch_size=2000)
-    reviewer_steps = ("in_review", "revision_requested", "certified")
-    SubmissionEvent.objects.bulk_create(
-        [
-            SubmissionEvent(
-                submission_id=submission_id,
-                kind=EventKind.STATE_CHANGED,
-                actor_id=reviewer_id if to_state in reviewer_steps else operator_id,
-                from_state=from_state,
-                to_state=to_state,
-            )
-            for submission_id, (path, reviewer_id, operator_id) in paths.items()
-            for from_state, to_state in zip(path, path[1:], strict=False)
-        ],
-        batch_size=5000,
-    )
-    return {
-        "submissions": len(submissions),
-        "answers": len(answers),
-        "certifications": len(certifications),
-    }
+    _bulk_insert(ScoreSummary, summaries, prepared=frozenset({"breakdown"}))
+    _bulk_insert(DimensionScore, means)
+    _bulk_insert(SubmissionEvent, events)
+    _bulk_insert(Certification, certifications, prepared=frozenset({"snapshot"}))
+    counts["submissions"] += len(submissions)
+    counts["answers"] += len(answers)
+    counts["certifications"] += len(certifications)
 
 
 # --- Operator: a few real evidence files for the demo operator's draft ---------------------------
@@ -853,6 +934,7 @@ def _attach_demo_pdf(reviewer: User) -> int:
 
     from assessment.models import Evidence, Submission
     from assessment.services.evidence_files import check_evidence_file, in_memory_file
+    from assessment.services.scoring import submission_rescore
 
     submission = (
         Submission.objects.filter(assigned_reviewer=reviewer, state="in_review")
@@ -878,6 +960,7 @@ def _attach_demo_pdf(reviewer: User) -> int:
     )
     evidence.file.save(name, ContentFile(content), save=False)
     evidence.save()
+    submission_rescore(submission=submission)
     return 1
 
 

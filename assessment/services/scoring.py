@@ -80,12 +80,16 @@ def load_score_inputs(submission_ids: list[int]) -> dict[int, tuple[list, set, d
     return loaded
 
 
-def submission_score(submission: Submission) -> ScoreResult:
-    """The score the submission's answers, evidence and decisions give now."""
+def _score_now(submission: Submission) -> tuple[Rubric, dict[str, AnswerInput], ScoreResult]:
     rubric = rubric_of(submission.rubric_version)
     answers, evidenced, decisions = load_score_inputs([submission.pk])[submission.pk]
     preconditions, inputs = build_score_inputs(rubric, answers, evidenced, decisions)
-    return score(rubric, submission.platform_kind, preconditions, inputs)
+    return rubric, inputs, score(rubric, submission.platform_kind, preconditions, inputs)
+
+
+def submission_score(submission: Submission) -> ScoreResult:
+    """The score the submission's answers, evidence and decisions give now."""
+    return _score_now(submission)[2]
 
 
 def _metric_value(rubric: Rubric, inputs: dict[str, AnswerInput], metric: str) -> int | None:
@@ -96,76 +100,53 @@ def _metric_value(rubric: Rubric, inputs: dict[str, AnswerInput], metric: str) -
     return int(answer.value)
 
 
-def _summary_rows(submission_id: int, rubric: Rubric, inputs, result: ScoreResult):
+def summary_values(
+    rubric: Rubric, inputs: dict[str, AnswerInput], result: ScoreResult
+) -> tuple[dict, dict[str, str]]:
+    """What is stored of a result (pure): the ScoreSummary fields and each dimension's mean.
+
+    The dimension profile is that of the tier in reach; at the top tier, of the top tier.
+    """
     breakdown = result.to_dict()
     tiers = breakdown["tiers"]
     in_reach = result.next_tier or ""
-    summary = ScoreSummary(
-        submission_id=submission_id,
-        result=result.result,
-        progress_index=breakdown["progress_index"],
-        score_basic=tiers["basic"]["score"],
-        score_growth=tiers["growth"]["score"],
-        score_leading=tiers["leading"]["score"],
-        score_ecosystem=tiers["ecosystem"]["score"],
-        tier_in_reach=in_reach,
-        connected_devices=_metric_value(rubric, inputs, "connected_devices"),
-        enterprises_served=_metric_value(rubric, inputs, "enterprises_served"),
-        breakdown=breakdown,
-    )
-    # At the top tier there is nothing in reach; the dimension profile is that of the top tier.
+    fields = {
+        "result": result.result,
+        "progress_index": breakdown["progress_index"],
+        "score_basic": tiers["basic"]["score"],
+        "score_growth": tiers["growth"]["score"],
+        "score_leading": tiers["leading"]["score"],
+        "score_ecosystem": tiers["ecosystem"]["score"],
+        "tier_in_reach": in_reach,
+        "connected_devices": _metric_value(rubric, inputs, "connected_devices"),
+        "enterprises_served": _metric_value(rubric, inputs, "enterprises_served"),
+        "breakdown": breakdown,
+    }
     profile_tier = in_reach or "ecosystem"
-    dimension_scores = [
-        DimensionScore(submission_id=submission_id, dimension_code=code, mean=means[profile_tier])
-        for code, means in breakdown["dimensions"].items()
-        if profile_tier in means
-    ]
-    return summary, dimension_scores
-
-
-_SUMMARY_FIELDS = [
-    "result",
-    "progress_index",
-    "score_basic",
-    "score_growth",
-    "score_leading",
-    "score_ecosystem",
-    "tier_in_reach",
-    "connected_devices",
-    "enterprises_served",
-    "breakdown",
-    "computed_at",
-]
+    means = {
+        code: tier_means[profile_tier]
+        for code, tier_means in breakdown["dimensions"].items()
+        if profile_tier in tier_means
+    }
+    return fields, means
 
 
 @transaction.atomic
-def submissions_rescore(*, submissions: list[Submission]) -> dict[int, ScoreResult]:
-    """Score the submissions afresh and store their summaries (bulk: a fixed number of queries)."""
-    loaded = load_score_inputs([submission.pk for submission in submissions])
-    results: dict[int, ScoreResult] = {}
-    summaries, dimension_scores = [], []
-    for submission in submissions:
-        rubric = rubric_of(submission.rubric_version)
-        preconditions, inputs = build_score_inputs(rubric, *loaded[submission.pk])
-        result = score(rubric, submission.platform_kind, preconditions, inputs)
-        results[submission.pk] = result
-        summary, dimension_rows = _summary_rows(submission.pk, rubric, inputs, result)
-        summaries.append(summary)
-        dimension_scores.extend(dimension_rows)
-    ids = list(results)
-    ScoreSummary.objects.bulk_create(
-        summaries,
-        batch_size=1000,
-        update_conflicts=True,
-        unique_fields=["submission"],
-        update_fields=_SUMMARY_FIELDS,
-    )
-    DimensionScore.objects.filter(submission_id__in=ids).delete()
-    DimensionScore.objects.bulk_create(dimension_scores, batch_size=5000)
-    dashboard_cache_invalidate()
-    return results
-
-
 def submission_rescore(*, submission: Submission) -> ScoreResult:
     """Store the submission's current score; call after every change to its inputs."""
-    return submissions_rescore(submissions=[submission])[submission.pk]
+    rubric, inputs, result = _score_now(submission)
+    fields, means = summary_values(rubric, inputs, result)
+    # One upsert statement: rescoring follows every autosave.
+    ScoreSummary.objects.bulk_create(
+        [ScoreSummary(submission_id=submission.pk, **fields)],
+        update_conflicts=True,
+        unique_fields=["submission"],
+        update_fields=[*fields, "computed_at"],
+    )
+    DimensionScore.objects.filter(submission_id=submission.pk).delete()
+    DimensionScore.objects.bulk_create(
+        DimensionScore(submission_id=submission.pk, dimension_code=code, mean=mean)
+        for code, mean in means.items()
+    )
+    dashboard_cache_invalidate()
+    return result

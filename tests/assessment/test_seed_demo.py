@@ -2,6 +2,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from assessment.models import (
+    Answer,
     AssessmentCycle,
     Certification,
     Organisation,
@@ -11,6 +12,7 @@ from assessment.models import (
     Submission,
     User,
 )
+from assessment.services.scoring import submission_score
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -22,7 +24,19 @@ def snapshot():
             Organisation.objects.order_by("id").values_list("credit_code", "name")
         ),
         "submissions": list(
-            Submission.objects.order_by("id").values_list("platform__name", "cycle__code", "state")
+            Submission.objects.order_by("id").values_list(
+                "platform__name", "cycle__code", "state", "claimed_result", "score_summary__result"
+            )
+        ),
+        "answers": list(
+            Answer.objects.order_by("submission_id", "question_code").values_list(
+                "submission__platform__name", "submission__cycle__code", "question_code", "value"
+            )
+        ),
+        "certifications": list(
+            Certification.objects.order_by("submission_id").values_list(
+                "submission__platform__name", "tier", "certified_at", "signed_off_by__email"
+            )
         ),
     }
 
@@ -82,6 +96,44 @@ def test_seed_demo_is_reproducible_with_the_same_seed():
     assert first["platforms"] == second["platforms"]
     assert first["organisations"] == second["organisations"]
     assert first["submissions"] == second["submissions"]
+    assert first["answers"] == second["answers"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_seed_demo_gives_the_same_data_whatever_the_number_of_workers():
+    call_command("seed_demo", platforms=30, seed=7, workers=1)
+    in_one_process = snapshot()
+    _empty_database()
+    call_command("seed_demo", platforms=30, seed=7, workers=2)
+    in_two_workers = snapshot()
+    # Certification times are drawn relative to now, which moved on between the two runs.
+    assert [row[:2] + row[3:] for row in in_one_process.pop("certifications")] == [
+        row[:2] + row[3:] for row in in_two_workers.pop("certifications")
+    ]
+    assert in_one_process == in_two_workers
+
+
+def test_seed_demo_stores_the_scores_the_engine_gives():
+    call_command("seed_demo", platforms=60, seed=2)
+    submissions = list(Submission.objects.select_related("score_summary", "rubric_version"))
+    assert len(submissions) > 40
+    for submission in submissions:
+        stored = submission.score_summary
+        assert stored.breakdown == submission_score(submission).to_dict(), submission
+        assert set(submission.dimension_scores.values_list("dimension_code", flat=True))
+    for certification in Certification.objects.select_related("submission__score_summary"):
+        summary = certification.submission.score_summary
+        assert certification.tier == summary.result == certification.submission.claimed_result
+        assert certification.snapshot == summary.breakdown
+        assert (certification.signed_off_by_id is not None) == (
+            certification.tier in ("leading", "ecosystem")
+        )
+
+
+def test_seed_demo_refuses_fewer_than_one_worker():
+    with pytest.raises(CommandError, match="--workers"):
+        call_command("seed_demo", platforms=5, seed=1, workers=0)
+    assert not Platform.objects.exists()
 
 
 @pytest.mark.django_db(transaction=True)

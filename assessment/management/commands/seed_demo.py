@@ -1,3 +1,4 @@
+import os
 import time
 
 from django.core.management.base import BaseCommand, CommandError
@@ -19,10 +20,19 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--platforms", type=int, default=300)
         parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=len(os.sched_getaffinity(0)),
+            metavar="N",
+            help="generate and score submissions in N processes; default: one per core",
+        )
 
-    def handle(self, *args, platforms, seed, **options):
+    def handle(self, *args, platforms, seed, workers, **options):
         if platforms < 1:
             raise CommandError("--platforms must be at least 1.")
+        if workers < 1:
+            raise CommandError("--workers must be at least 1.")
         if Platform.objects.exists():
             raise CommandError(
                 "The database already has platforms; seed_demo fills an empty database only "
@@ -31,7 +41,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         counts = seed_people_and_platforms(platforms=platforms, seed=seed)
         cycles = seed_cycles(default_rubric_version())
-        counts |= seed_submissions(cycles=cycles, seed=seed)
+        counts |= seed_submissions(cycles=cycles, seed=seed, workers=workers)
         counts["evidence files"] = seed_operator_evidence()
         counts |= seed_review_desk()
         elapsed = time.perf_counter() - started
