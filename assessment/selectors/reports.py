@@ -60,7 +60,7 @@ def report_submission_queryset() -> QuerySet[Submission]:
         "certification__proposed_by",
         "certification__signed_off_by",
         "assigned_reviewer",
-    )
+    ).defer("rubric_version__definition")  # parsed once per process by rubric_of
 
 
 def is_certified(submission: Submission) -> bool:
@@ -393,6 +393,7 @@ def issued_report_by_number(number: str) -> IssuedReport | None:
             "submission__score_summary",
             "submission__certification",
         )
+        .defer("submission__rubric_version__definition")
         .filter(number=number.strip().upper())
         .first()
     )

@@ -668,6 +668,7 @@ def review_screen_submission(submission_id: int, queryset: QuerySet[Submission])
             "certification__signed_off_by",
             "certification__revoked_by",
         )
+        .defer("rubric_version__definition")  # parsed once per process by rubric_of
         .filter(pk=submission_id)
         .first()
     )

@@ -405,6 +405,7 @@ def submission_for_operator(user: User, submission_id: int) -> Submission | None
     return (
         visible_submissions(user)
         .select_related("platform__organisation", "cycle", "rubric_version", "score_summary")
+        .defer("rubric_version__definition")  # parsed once per process by rubric_of
         .filter(pk=submission_id)
         .first()
     )

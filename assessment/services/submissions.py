@@ -201,6 +201,7 @@ def previous_submission(platform: Platform, cycle: AssessmentCycle) -> Submissio
         Submission.objects.filter(platform=platform, cycle__opens_on__lt=cycle.opens_on)
         .exclude(state=S.WITHDRAWN)
         .select_related("rubric_version")
+        .defer("rubric_version__definition")
         .order_by("-cycle__opens_on")
         .first()
     )

@@ -310,6 +310,7 @@ def benchmark(request: HttpRequest) -> HttpResponse:
         visible_submissions(request.user)
         .exclude(state="withdrawn")
         .select_related("platform__organisation", "cycle", "rubric_version")
+        .defer("rubric_version__definition")  # parsed once per process by rubric_of
         .order_by("platform__name", "-cycle__opens_on")
     )
     chosen = None
