@@ -22,6 +22,8 @@ def test_plotly_is_served_from_our_static_files():
     vendored = settings.BASE_DIR / "static" / "vendor" / "plotly" / "plotly.min.js"
     assert vendored.stat().st_size > 1_000_000
     assert (vendored.parent / "LICENSE.txt").exists()
+    # Built by tools/plotly without the geo and map traces, whose defaults point at CDNs.
+    assert "https://cdn." not in vendored.read_text()
 
 
 @pytest.fixture
