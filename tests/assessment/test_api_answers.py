@@ -137,9 +137,6 @@ def test_two_colleagues_editing_the_same_answer_one_is_refused(draft, client):
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="row locks need PostgreSQL (SQLite serialises)"
-)
 def test_parallel_saves_of_the_same_version_let_exactly_one_through():
     draft = SubmissionFactory(cycle=open_cycle(), platform=PlatformFactory(kind="industry"))
     organisation = draft.platform.organisation
