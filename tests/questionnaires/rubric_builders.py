@@ -225,3 +225,71 @@ def valid_rubric_dict() -> dict[str, Any]:
     data["preconditions"][0]["help"] = text("Show the business licence")
     data["dimensions"][0]["indicators"][0]["criteria"][0]["text"] = text("at least 10 000 devices")
     return data
+
+
+# --- The worked example of RUBRIC.md -------------------------------------------------------------
+
+# Industry weights of the default rubric, and the effective scores behind each dimension mean of
+# the worked example (e.g. D3 leading: 1.0, 0.8 and 0.8, mean 0.867).
+WORKED_EXAMPLE_WEIGHTS = {
+    "D1": weights(10, 12, 10),
+    "D2": weights(14, 14, 12),
+    "D3": weights(20, 14, 10),
+    "D4": weights(16, 12, 10),
+    "D5": weights(12, 16, 16),
+    "D6": weights(6, 10, 20),
+    "D7": weights(10, 10, 10),
+    "D8": weights(12, 12, 12),
+}
+WORKED_EXAMPLE_EFFECTIVE_SCORES = {
+    "basic": {
+        "D1": ["1.0"], "D2": ["1.0", "0.8"], "D3": ["1.0"], "D4": ["1.0", "0.8"],
+        "D5": ["1.0"], "D6": ["1.0", "0.8"], "D7": ["0.8"], "D8": ["1.0"],
+    },
+    "growth": {
+        "D1": ["1.0", "0.8"], "D2": ["0.8"], "D3": ["1.0", "0.8"], "D4": ["0.8"],
+        "D5": ["1.0", "0.8"], "D6": ["0.8"], "D7": ["0.8", "0.5"], "D8": ["1.0", "0.8"],
+    },
+    "leading": {
+        "D1": ["1.0", "0.8"], "D2": ["0.8"], "D3": ["1.0", "0.8", "0.8"], "D4": ["0.8"],
+        "D5": ["0.8"], "D6": ["0.8", "0.4"], "D7": ["0.5"], "D8": ["1.0", "0.8"],
+    },
+}  # fmt: skip
+
+
+def _worked_indicator(code: str, tier: str, effective: str) -> tuple[dict, tuple[Any, str]]:
+    """An indicator with one criterion at ``tier`` and an answer (value, evidence) giving
+    e = ``effective``."""
+    if effective == "1.0":  # numeric over target, verified: s 1 × v 1; D8's are gates
+        gate = code.startswith("D8.")
+        return numeric(code, [criterion(tier, same_target(1000), gate)]), (1200, "verified")
+    if effective == "0.8":  # ordinal "mostly", verified: s 0.8 × v 1
+        return ordinal(code, [criterion(tier)]), (2, "verified")
+    if effective == "0.5":  # boolean met, self-declared: s 1 × v 0.5
+        return boolean(code, [criterion(tier)]), (True, "none")
+    if effective == "0.4":  # percentage at half its target, uploaded: s 0.5 × v 0.8
+        return percentage(code, [criterion(tier, same_target(60))]), (30, "uploaded")
+    raise ValueError(effective)
+
+
+def worked_example() -> tuple[dict[str, Any], dict[str, tuple[Any, str]]]:
+    """RUBRIC.md's worked example: the rubric (as data) and the industry platform's answers as
+    (value, evidence) by indicator code; both preconditions P1 and P2 are met."""
+    indicators: dict[str, list[dict]] = {code: [] for code in WORKED_EXAMPLE_WEIGHTS}
+    answers = {}
+    for tier, by_dimension in WORKED_EXAMPLE_EFFECTIVE_SCORES.items():
+        for dimension_code, effective_scores in by_dimension.items():
+            for effective in effective_scores:
+                code = f"{dimension_code}.{len(indicators[dimension_code]) + 1}"
+                indicator, answer = _worked_indicator(code, tier, effective)
+                indicators[dimension_code].append(indicator)
+                answers[code] = answer
+    data = rubric_dict(
+        [
+            dimension(code, indicators[code], dimension_weights)
+            for code, dimension_weights in WORKED_EXAMPLE_WEIGHTS.items()
+        ],
+        preconditions=[precondition("P1"), precondition("P2")],
+        code="worked-example",
+    )
+    return data, answers

@@ -21,16 +21,7 @@ from django.core.management import CommandError, call_command
 from questionnaires.rubric import parse_rubric_file
 from questionnaires.scoring import AnswerInput, score
 from tests.questionnaires.rubric_builders import (
-    boolean,
-    criterion,
-    dimension,
-    numeric,
-    ordinal,
-    percentage,
-    precondition,
-    rubric_dict,
-    same_target,
-    weights,
+    worked_example,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -176,65 +167,9 @@ def test_precondition_left_out_counts_as_failed(tmp_path):
 
 # --- The worked example of RUBRIC.md --------------------------------------------------------------
 
-# Industry weights of the default rubric; per tier and dimension the effective scores whose mean
-# is the worked example's table (e.g. D3 leading: 1.0, 0.8, 0.8 → 0.867).
-WORKED_WEIGHTS = {
-    "D1": weights(10, 12, 10),
-    "D2": weights(14, 14, 12),
-    "D3": weights(20, 14, 10),
-    "D4": weights(16, 12, 10),
-    "D5": weights(12, 16, 16),
-    "D6": weights(6, 10, 20),
-    "D7": weights(10, 10, 10),
-    "D8": weights(12, 12, 12),
-}
-WORKED_EFFECTIVE = {
-    "basic": {
-        "D1": ["1"], "D2": ["1", "0.8"], "D3": ["1"], "D4": ["1", "0.8"],
-        "D5": ["1"], "D6": ["1", "0.8"], "D7": ["0.8"], "D8": ["1"],
-    },
-    "growth": {
-        "D1": ["1", "0.8"], "D2": ["0.8"], "D3": ["1", "0.8"], "D4": ["0.8"],
-        "D5": ["1", "0.8"], "D6": ["0.8"], "D7": ["0.8", "0.5"], "D8": ["1", "0.8"],
-    },
-    "leading": {
-        "D1": ["1", "0.8"], "D2": ["0.8"], "D3": ["1", "0.8", "0.8"], "D4": ["0.8"],
-        "D5": ["0.8"], "D6": ["0.8", "0.4"], "D7": ["0.5"], "D8": ["1", "0.8"],
-    },
-}  # fmt: skip
-
-
-def _worked_indicator(code: str, tier: str, effective: str) -> tuple[dict, dict]:
-    """An indicator with one criterion at ``tier`` and an answer giving e = ``effective``."""
-    if effective == "1":  # a number over its target, verified; D8's are gates
-        indicator = numeric(code, [criterion(tier, same_target(1000), gate=code[:2] == "D8")])
-        return indicator, {"value": 1200, "evidence": "verified"}
-    if effective == "0.8":  # level 2 of 0–3 (s 0.8), verified
-        return ordinal(code, [criterion(tier)]), {"value": 2, "evidence": "verified"}
-    if effective == "0.5":  # met but self-declared (v 0.5)
-        return boolean(code, [criterion(tier)]), {"value": True, "evidence": "none"}
-    # "0.4": half the target (s 0.5), uploaded (v 0.8)
-    return percentage(code, [criterion(tier, same_target(60))]), {
-        "value": 30,
-        "evidence": "uploaded",
-    }
-
 
 def write_worked_example(tmp_path: Path) -> tuple[Path, Path]:
-    indicators: dict[str, list[dict]] = {code: [] for code in WORKED_WEIGHTS}
-    answers = {}
-    for tier, by_dimension in WORKED_EFFECTIVE.items():
-        for dimension_code, effective_scores in by_dimension.items():
-            for effective in effective_scores:
-                code = f"{dimension_code}.{len(indicators[dimension_code]) + 1}"
-                indicator, answer = _worked_indicator(code, tier, effective)
-                indicators[dimension_code].append(indicator)
-                answers[code] = answer
-    data = rubric_dict(
-        [dimension(code, indicators[code], WORKED_WEIGHTS[code]) for code in WORKED_WEIGHTS],
-        preconditions=[precondition("P1"), precondition("P2")],
-        code="worked-example",
-    )
+    data, answers = worked_example()
     rubric_path = tmp_path / "worked-example@1.0.yaml"
     rubric_path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     answers_path = write_json(
@@ -242,7 +177,10 @@ def write_worked_example(tmp_path: Path) -> tuple[Path, Path]:
         {
             "platform_kind": "industry",
             "preconditions": {"P1": True, "P2": True},
-            "answers": answers,
+            "answers": {
+                code: {"value": value, "evidence": evidence}
+                for code, (value, evidence) in answers.items()
+            },
         },
     )
     return rubric_path, answers_path

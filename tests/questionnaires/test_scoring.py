@@ -20,6 +20,7 @@ from questionnaires.scoring import (
     describe_reason,
     score,
 )
+from tests.questionnaires import rubric_builders
 from tests.questionnaires.rubric_builders import (
     boolean,
     build,
@@ -59,65 +60,11 @@ def perfect(indicator_code: str, count: int = 1) -> list[dict]:
 
 # --- The worked example of RUBRIC.md -------------------------------------------------------------
 
-# Industry weights of the default rubric, and the effective scores behind each dimension mean of
-# the worked example (e.g. D3 leading: 1.0, 0.8 and 0.8, mean 0.867).
-EXAMPLE_WEIGHTS = {
-    "D1": weights(10, 12, 10),
-    "D2": weights(14, 14, 12),
-    "D3": weights(20, 14, 10),
-    "D4": weights(16, 12, 10),
-    "D5": weights(12, 16, 16),
-    "D6": weights(6, 10, 20),
-    "D7": weights(10, 10, 10),
-    "D8": weights(12, 12, 12),
-}
-EXAMPLE_EFFECTIVE_SCORES = {
-    "basic": {
-        "D1": ["1.0"], "D2": ["1.0", "0.8"], "D3": ["1.0"], "D4": ["1.0", "0.8"],
-        "D5": ["1.0"], "D6": ["1.0", "0.8"], "D7": ["0.8"], "D8": ["1.0"],
-    },
-    "growth": {
-        "D1": ["1.0", "0.8"], "D2": ["0.8"], "D3": ["1.0", "0.8"], "D4": ["0.8"],
-        "D5": ["1.0", "0.8"], "D6": ["0.8"], "D7": ["0.8", "0.5"], "D8": ["1.0", "0.8"],
-    },
-    "leading": {
-        "D1": ["1.0", "0.8"], "D2": ["0.8"], "D3": ["1.0", "0.8", "0.8"], "D4": ["0.8"],
-        "D5": ["0.8"], "D6": ["0.8", "0.4"], "D7": ["0.5"], "D8": ["1.0", "0.8"],
-    },
-}  # fmt: skip
-
-
-def _example_indicator(code: str, tier: str, effective: str) -> tuple[dict, AnswerInput]:
-    """An indicator with one criterion at ``tier`` and an answer giving e = ``effective``."""
-    gate = code.startswith("D8.") and effective == "1.0"
-    if effective == "1.0":  # numeric over target, verified: s 1 × v 1
-        return numeric(code, [criterion(tier, same_target(1000), gate)]), verified(1200)
-    if effective == "0.8":  # ordinal "mostly", verified: s 0.8 × v 1
-        return ordinal(code, [criterion(tier)]), verified(2)
-    if effective == "0.5":  # boolean met, self-declared: s 1 × v 0.5
-        return boolean(code, [criterion(tier)]), AnswerInput(True, "none")
-    if effective == "0.4":  # percentage at half its target, uploaded: s 0.5 × v 0.8
-        return percentage(code, [criterion(tier, same_target(60))]), AnswerInput(30, "uploaded")
-    raise ValueError(effective)
-
 
 def worked_example():
-    indicators: dict[str, list[dict]] = {code: [] for code in EXAMPLE_WEIGHTS}
-    answers = {}
-    for tier, by_dimension in EXAMPLE_EFFECTIVE_SCORES.items():
-        for dimension_code, effective_scores in by_dimension.items():
-            for effective in effective_scores:
-                code = f"{dimension_code}.{len(indicators[dimension_code]) + 1}"
-                indicator, answer = _example_indicator(code, tier, effective)
-                indicators[dimension_code].append(indicator)
-                answers[code] = answer
-    rubric = build(
-        rubric_dict(
-            [dimension(code, indicators[code], EXAMPLE_WEIGHTS[code]) for code in EXAMPLE_WEIGHTS],
-            preconditions=[precondition("P1"), precondition("P2")],
-        )
-    )
-    return rubric, {"P1": True, "P2": True}, answers
+    data, answers = rubric_builders.worked_example()
+    inputs = {code: AnswerInput(value, evidence) for code, (value, evidence) in answers.items()}
+    return build(data), {"P1": True, "P2": True}, inputs
 
 
 def test_worked_example_result_is_growth():
