@@ -8,6 +8,7 @@ class Role(models.TextChoices):
     OPERATOR = "operator", _("Platform operator")
     REVIEWER = "reviewer", _("Reviewer")
     REGULATOR = "regulator", _("Regulator")
+    EXPERT = "expert", _("Expert")
     ADMIN = "admin", _("Administrator")
 
 

@@ -11,6 +11,13 @@ class SubmissionState(models.TextChoices):
     IN_REVIEW = "in_review", _("In review")
     REVISION_REQUESTED = "revision_requested", _("Revision requested")
     RESUBMITTED = "resubmitted", _("Resubmitted")
+    # The programme's stages after provincial review (docs/programme.md): which of them a
+    # submission passes through depends on the route of the tier applied for.
+    RECOMMENDED = "recommended", _("Recommended by the province")
+    EXPERT_REVIEW = "expert_review", _("Expert panel")
+    SITE_CHECK = "site_check", _("On-site check")
+    PUBLIC_NOTICE = "public_notice", _("Public notice")
+    NOT_CERTIFIED = "not_certified", _("Not certified")
     CERTIFIED = "certified", _("Certified")
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
@@ -54,6 +61,10 @@ class Submission(models.Model):
         null=True,
         blank=True,
         related_name="assigned_submissions",
+    )
+    # The tier the operator applies for (申报等级); blank until chosen. It picks the route.
+    tier_applied = models.CharField(
+        _("tier applied for"), max_length=10, choices=Tier.choices, blank=True
     )
     # The tier the answers reached when the operator submitted (what the operator claims).
     claimed_result = models.CharField(

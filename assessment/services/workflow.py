@@ -15,11 +15,28 @@ from assessment.services.dashboard_cache import dashboard_cache_invalidate
 S = SubmissionState
 ALLOWED_TRANSITIONS: dict[str, set[str]] = {
     S.DRAFT: {S.SUBMITTED, S.WITHDRAWN},
-    S.SUBMITTED: {S.IN_REVIEW, S.WITHDRAWN},
-    S.IN_REVIEW: {S.REVISION_REQUESTED, S.CERTIFIED},
+    # basic: a submission left out of the province's spot-check sample is certified on its
+    # self-assessment once the call closes.
+    S.SUBMITTED: {S.IN_REVIEW, S.CERTIFIED, S.WITHDRAWN},
+    S.IN_REVIEW: {
+        S.REVISION_REQUESTED,
+        S.CERTIFIED,
+        S.RECOMMENDED,
+        S.EXPERT_REVIEW,
+        S.NOT_CERTIFIED,
+    },
     S.REVISION_REQUESTED: {S.RESUBMITTED, S.WITHDRAWN},
     S.RESUBMITTED: {S.IN_REVIEW, S.REVISION_REQUESTED, S.CERTIFIED, S.WITHDRAWN},
+    # leading and ecosystem: the ministry's formal check passes it to a panel or returns it.
+    S.RECOMMENDED: {S.EXPERT_REVIEW, S.IN_REVIEW, S.NOT_CERTIFIED},
+    # growth goes from its panel to the notice; leading and ecosystem to the on-site check.
+    S.EXPERT_REVIEW: {S.SITE_CHECK, S.PUBLIC_NOTICE, S.IN_REVIEW, S.NOT_CERTIFIED},
+    # a failed on-site check returns the submission to its panel with the findings.
+    S.SITE_CHECK: {S.PUBLIC_NOTICE, S.EXPERT_REVIEW, S.NOT_CERTIFIED},
+    # an upheld objection sends it back to review; otherwise it is published.
+    S.PUBLIC_NOTICE: {S.CERTIFIED, S.IN_REVIEW, S.NOT_CERTIFIED},
     S.CERTIFIED: set(),
+    S.NOT_CERTIFIED: set(),
     S.WITHDRAWN: set(),
 }
 # States in which the operator may change answers and evidence (all of them in a draft; only
