@@ -66,6 +66,11 @@ class Submission(models.Model):
     tier_applied = models.CharField(
         _("tier applied for"), max_length=10, choices=Tier.choices, blank=True
     )
+    # The tier the latest finished stage proposes (provincial review, expert panel, on-site
+    # check); the public notice lists it and publication certifies it.
+    proposed_tier = models.CharField(
+        _("proposed tier"), max_length=10, choices=Result.choices, blank=True
+    )
     # The tier the answers reached when the operator submitted (what the operator claims).
     claimed_result = models.CharField(
         _("claimed result"), max_length=10, choices=Result.choices, blank=True
