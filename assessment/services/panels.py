@@ -90,8 +90,8 @@ def judged_indicators(rubric: Rubric, kind: str, tier: str) -> list[Indicator]:
 
 def proposers_of(submission_ids: Iterable[int]) -> set[int]:
     """Users who proposed a tier for these submissions (the reviewers who reviewed them, who
-    proposed certification or moved them on to recommendation or the panel): they never sit on
-    the panel."""
+    proposed certification, recommended them or sent them from review to a panel): they never
+    sit on the panel or check the tier on site. The ministry's formal check proposes nothing."""
     submission_ids = list(submission_ids)
     ids = set(
         Submission.objects.filter(
@@ -107,7 +107,8 @@ def proposers_of(submission_ids: Iterable[int]) -> set[int]:
         SubmissionEvent.objects.filter(submission_id__in=submission_ids, actor__isnull=False)
         .filter(
             Q(kind=EventKind.CERTIFICATION_PROPOSED)
-            | Q(kind=EventKind.STATE_CHANGED, to_state__in=[S.RECOMMENDED, S.EXPERT_REVIEW])
+            | Q(kind=EventKind.STATE_CHANGED, to_state=S.RECOMMENDED)
+            | Q(kind=EventKind.STATE_CHANGED, from_state=S.IN_REVIEW, to_state=S.EXPERT_REVIEW)
         )
         .values_list("actor_id", flat=True)
         .distinct()
