@@ -377,3 +377,14 @@ def test_submission_cannot_sit_before_two_open_panels():
 
 def test_region_helper_is_a_province():
     assert region("440000").level == "province"
+
+
+def test_even_panel_size_message_is_translated():
+    from django.utils import translation
+
+    submission, official, _pool = provincial_setup()
+    with pytest.raises(ApplicationError) as refused:
+        panels.panel_form(actor=official, submissions=[submission], size=4)
+    assert refused.value.code == "panel_size_even"
+    with translation.override("zh-hans"):
+        assert "奇数" in str(refused.value.message)
