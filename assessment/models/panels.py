@@ -167,6 +167,10 @@ class ExpertScore(models.Model):
         _("recommended tier"), max_length=10, choices=Result.choices, blank=True
     )
     comment = models.TextField(_("comment"), blank=True)
+    # The engine on this expert's decisions, stored when submitted (the submission's inputs
+    # cannot change while it is before the panel).
+    result = models.CharField(_("result"), max_length=10, choices=Result.choices, blank=True)
+    progress_index = models.CharField(_("progress index"), max_length=6, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

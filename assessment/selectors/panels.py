@@ -30,6 +30,9 @@ from assessment.services.panels import (
     judged_indicators,
     judged_tier,
 )
+from assessment.services.panels import (
+    expert_results as expert_results_of,
+)
 from assessment.services.scoring import load_score_inputs
 from questionnaires.choices import Tier
 from questionnaires.selectors import rubric_of
@@ -290,15 +293,15 @@ def panel_screen(*, user: User, panel: Panel) -> PanelScreen:
 def _fill_revealed(view: EntryView, entry, submitted, names, loaded) -> None:
     submission = entry.submission
     rubric = rubric_of(submission.rubric_version)
-    if entry.panel.state == PanelState.CONCLUDED and entry.breakdown is not None:
+    if entry.breakdown is not None:  # stored when the last expert submitted
         majority = entry.majority or {}
         breakdown = entry.breakdown
-        expert_results = entry_result(entry, submitted, loaded).expert_results
     else:
-        outcome = entry_result(entry, submitted, loaded)
+        outcome = entry_result(entry, submitted, loaded, with_experts=False)
         majority = outcome.majority
         breakdown = outcome.result.to_dict()
-        expert_results = outcome.expert_results
+    missing = [s for s in submitted if not s.result]  # scores stored before results were
+    computed = expert_results_of(entry, missing, loaded) if missing else {}
     answers = dict(loaded[submission.pk][0])
     reviewer_decisions = loaded[submission.pk][2]
     for indicator in judged_indicators(rubric, submission.platform_kind, entry.tier):
@@ -320,13 +323,17 @@ def _fill_revealed(view: EntryView, entry, submitted, names, loaded) -> None:
         view.lines.append(line)
     view.disagreements = sum(1 for line in view.lines if line.disagreement)
     for expert_score in submitted:
-        result = expert_results[expert_score.expert_id]
+        if expert_score.expert_id in computed:
+            own = computed[expert_score.expert_id]
+            result, progress_index = own.result, own.to_dict()["progress_index"]
+        else:
+            result, progress_index = expert_score.result, expert_score.progress_index
         view.experts.append(
             ExpertColumn(
                 name=names[expert_score.expert_id],
-                result=result.result,
-                result_label=presentation.tier_label(result.result),
-                progress_index=result.to_dict()["progress_index"],
+                result=result,
+                result_label=presentation.tier_label(result),
+                progress_index=progress_index,
                 recommended=expert_score.recommended_tier,
                 recommended_label=presentation.tier_label(expert_score.recommended_tier)
                 if expert_score.recommended_tier

@@ -525,6 +525,9 @@ def expert_score_save(
     expert_score.recommended_tier = recommended_tier
     expert_score.comment = comment
     if submit:
+        own = expert_results(entry, [expert_score])[actor.pk]
+        expert_score.result = own.result
+        expert_score.progress_index = own.to_dict()["progress_index"]
         expert_score.submitted_at = timezone.now()
         record_event(
             submission=submission,
@@ -533,7 +536,21 @@ def expert_score_save(
             detail={"action": "scored", "panel": panel.pk},
         )
     expert_score.save()
+    if submit and entry.scores.filter(submitted_at__isnull=False).count() == panel.size:
+        # The last expert submitted: the panel's result is fixed from now on (the submission's
+        # inputs cannot change while it is before the panel), so it is computed once, here.
+        _store_entry_result(entry)
     return expert_score
+
+
+def _store_entry_result(entry: PanelSubmission, loaded=None) -> "EntryResult":
+    scores = list(entry.scores.filter(submitted_at__isnull=False).order_by("expert_id"))
+    outcome = entry_result(entry, scores, loaded, with_experts=False)
+    entry.majority = outcome.majority
+    entry.breakdown = outcome.result.to_dict()
+    entry.result = outcome.result.result
+    entry.save(update_fields=["majority", "breakdown", "result"])
+    return outcome
 
 
 # --- The majority (pure) -------------------------------------------------------------------------
@@ -557,6 +574,8 @@ def majority_decision(
     """
 
     def stricter(candidates: list[dict]) -> dict:
+        if len(candidates) == 1:
+            return candidates[0]
         return min(
             candidates,
             key=lambda d: (
@@ -630,7 +649,9 @@ class EntryResult:
     expert_results: dict[int, ScoreResult]  # expert id → engine on that expert's decisions
 
 
-def entry_result(entry: PanelSubmission, scores: Sequence[ExpertScore], loaded=None) -> EntryResult:
+def entry_result(
+    entry: PanelSubmission, scores: Sequence[ExpertScore], loaded=None, *, with_experts=True
+) -> EntryResult:
     """The panel's result for one submission: the engine on the per-indicator majority."""
     submission = entry.submission
     rubric = rubric_of(submission.rubric_version)
@@ -660,11 +681,43 @@ def entry_result(entry: PanelSubmission, scores: Sequence[ExpertScore], loaded=N
             chosen, how = majority_decision(votes, effective_for(indicator.code))
         majority[indicator.code] = {**chosen, **how}
     result = score_with_decisions(rubric, kind, preconditions, base, majority)
-    expert_results = {
-        s.expert_id: score_with_decisions(rubric, kind, preconditions, base, s.decisions)
-        for s in scores
-    }
-    return EntryResult(majority=majority, result=result, expert_results=expert_results)
+    return EntryResult(
+        majority=majority,
+        result=result,
+        expert_results=_expert_results(rubric, kind, preconditions, base, scores)
+        if with_experts
+        else {},
+    )
+
+
+def _decisions_key(decisions: dict) -> str:
+    return json.dumps(
+        {code: [d["decision"], d.get("value")] for code, d in decisions.items()}, sort_keys=True
+    )
+
+
+def _expert_results(rubric, kind, preconditions, base, scores) -> dict[int, ScoreResult]:
+    """The engine on each expert's decisions (experts who decided alike share one run)."""
+    by_key: dict[str, ScoreResult] = {}
+    results = {}
+    for expert_score in scores:
+        key = _decisions_key(expert_score.decisions)
+        if key not in by_key:
+            by_key[key] = score_with_decisions(
+                rubric, kind, preconditions, base, expert_score.decisions
+            )
+        results[expert_score.expert_id] = by_key[key]
+    return results
+
+
+def expert_results(
+    entry: PanelSubmission, scores: Sequence[ExpertScore], loaded=None
+) -> dict[int, ScoreResult]:
+    """Each expert's own result for one submission (the engine on their decisions)."""
+    submission = entry.submission
+    rubric = rubric_of(submission.rubric_version)
+    preconditions, base = _base_inputs(submission, rubric, loaded)
+    return _expert_results(rubric, submission.platform_kind, preconditions, base, scores)
 
 
 # --- Opinion, defence, conclusion ----------------------------------------------------------------
@@ -790,17 +843,10 @@ def panel_conclude(*, actor: User, panel: Panel) -> Panel:
     entries = list(
         locked.entries.select_related("submission__rubric_version", "submission__platform")
     )
-    scores_by_entry: dict[int, list[ExpertScore]] = {}
-    for expert_score in ExpertScore.objects.filter(entry__panel=locked).order_by("expert_id"):
-        scores_by_entry.setdefault(expert_score.entry_id, []).append(expert_score)
     loaded = load_score_inputs([entry.submission_id for entry in entries])
     now = timezone.now()
     for entry in entries:
-        outcome = entry_result(entry, scores_by_entry.get(entry.pk, []), loaded)
-        entry.majority = outcome.majority
-        entry.breakdown = outcome.result.to_dict()
-        entry.result = outcome.result.result
-        entry.save(update_fields=["majority", "breakdown", "result"])
+        _store_entry_result(entry, loaded)  # the same inputs as at the last submission
         submission = lock_submission(entry.submission_id)
         if submission.state != S.EXPERT_REVIEW:
             raise ApplicationError(
