@@ -5,6 +5,7 @@ from assessment.views import panels
 urlpatterns = [
     path("panels/", panels.panel_list, name="panel_list"),
     path("panels/form/", panels.panel_form, name="panel_form"),
+    path("panels/conflicts/", panels.expert_conflict, name="expert_conflict"),
     path("panels/<int:panel_id>/", panels.panel_detail, name="panel_detail"),
     path("panels/<int:panel_id>/opinion/", panels.panel_opinion, name="panel_opinion"),
     path("panels/<int:panel_id>/defence/", panels.panel_defence, name="panel_defence"),

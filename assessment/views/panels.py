@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from assessment.errors import ApplicationError
 from assessment.models import (
     ExpertDecision,
+    Organisation,
     PanelSubmission,
     Role,
     SiteCheckFile,
@@ -98,6 +99,35 @@ def panel_form(request: HttpRequest) -> HttpResponse:
         return render(request, "assessment/panels/list.html", context, status=error.status)
     messages.success(request, _("Panel formed; its experts can now score."))
     return redirect("panel_detail", panel.pk)
+
+
+@login_required
+@require_POST
+def expert_conflict(request: HttpRequest) -> HttpResponse:
+    """An expert declares a conflict of interest with an organisation, by its credit code."""
+    if request.user.role != Role.EXPERT:
+        raise Http404
+    code = (request.POST.get("credit_code") or "").strip().upper()
+    organisation = Organisation.objects.filter(credit_code=code).first()
+    try:
+        if organisation is None:
+            raise ApplicationError(
+                "unknown_organisation",
+                _("No organisation is registered with this credit code."),
+                field="credit_code",
+            )
+        services.expert_conflict_declare(
+            expert=request.user, organisation=organisation, reason=request.POST.get("reason", "")
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect("panel_list")
+    messages.success(
+        request,
+        _("Conflict of interest with %(organisation)s recorded; no panel for it will draw you.")
+        % {"organisation": organisation},
+    )
+    return redirect("panel_list")
 
 
 # --- Panel screen and its actions ----------------------------------------------------------------

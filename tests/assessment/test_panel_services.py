@@ -388,3 +388,16 @@ def test_even_panel_size_message_is_translated():
     assert refused.value.code == "panel_size_even"
     with translation.override("zh-hans"):
         assert "奇数" in str(refused.value.message)
+
+
+def test_conflict_refusal_message_is_translated():
+    from django.utils import translation
+
+    submission, official, pool = provincial_setup()
+    ConflictDeclaration.objects.create(
+        reviewer=pool[0], organisation=submission.platform.organisation, reason="亲属任职"
+    )
+    with pytest.raises(ApplicationError) as refused:
+        panels.panel_form(actor=official, submissions=[submission], size=3, named_experts=[pool[0]])
+    with translation.override("zh-hans"):
+        assert "已声明与申报单位存在利益冲突" in str(refused.value.message)

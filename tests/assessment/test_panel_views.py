@@ -140,3 +140,23 @@ def panels_agree(entry):
 
     rubric = rubric_of(entry.submission.rubric_version)
     return {i.code: "agree" for i in panels.judged_indicators(rubric, "industry", entry.tier)}
+
+
+def test_expert_declares_a_conflict_and_is_not_drawn(client):
+    from assessment.models import ConflictDeclaration
+
+    submission = panel_submission(tier="growth")
+    official = reviewer("440000")
+    pool = [expert("440000") for _ in range(4)]
+    client.force_login(pool[0])
+    client.post(
+        reverse("expert_conflict"),
+        {"credit_code": submission.platform.organisation.credit_code, "reason": "曾任顾问"},
+    )
+    assert ConflictDeclaration.objects.filter(reviewer=pool[0]).exists()
+    panel = panels.panel_form(actor=official, submissions=[submission], size=3)
+    assert pool[0].pk not in set(panel.members.values_list("expert_id", flat=True))
+    assert panel.draw["excluded"][str(pool[0].pk)] == ["declared_conflict"]
+    refused = client.post(reverse("expert_conflict"), {"credit_code": "X", "reason": "r"})
+    assert refused.status_code == 302
+    assert ConflictDeclaration.objects.count() == 1
