@@ -8,8 +8,6 @@ check that failed, then a second panel and a passed check, and an open ministry 
 for expert2.
 """
 
-from datetime import timedelta
-
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
@@ -125,7 +123,7 @@ def _run_panel(panel, tier: str, official: User, *, defence: bool = True) -> Non
                 actor=official,
                 panel=panel,
                 submission=entry.submission,
-                held_on=timezone.localdate() - timedelta(days=1),
+                held_on=timezone.localdate(),
                 attendees="专家组全体成员；申报单位总经理、技术负责人",
                 notes="申报单位介绍平台建设与应用成效，专家就设备接入规模和模型调用量提问。",
             )

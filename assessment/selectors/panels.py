@@ -19,6 +19,9 @@ from assessment.models import (
     PanelSubmission,
     Role,
     SiteCheck,
+    SiteCheckItem,
+    SiteCheckItemStatus,
+    SiteCheckVerdict,
     Submission,
     SubmissionState,
     User,
@@ -175,6 +178,8 @@ class EntryView:
     criteria: list[CriterionLine] = field(default_factory=list)
     disagreements: int = 0
     defences: list[DefenceSession] = field(default_factory=list)
+    # Items a failed on-site check could not confirm (the submission came back to a panel)
+    site_findings: list[SiteCheckItem] = field(default_factory=list)
 
 
 @dataclass
@@ -187,6 +192,22 @@ class PanelScreen:
     is_lead: bool
     is_official: bool
     excluded: list[dict]
+
+
+def _site_findings(submission_ids: list[int]) -> dict[int, list[SiteCheckItem]]:
+    """What failed on-site checks of these submissions could not confirm (one query)."""
+    found: dict[int, list[SiteCheckItem]] = {}
+    for item in (
+        SiteCheckItem.objects.filter(
+            site_check__submission_id__in=submission_ids,
+            site_check__verdict=SiteCheckVerdict.FAILED,
+            status=SiteCheckItemStatus.NOT_CONFIRMED,
+        )
+        .select_related("site_check")
+        .order_by("site_check__decided_at", "order")
+    ):
+        found.setdefault(item.site_check.submission_id, []).append(item)
+    return found
 
 
 def _decision_label(decision: str) -> str:
@@ -243,6 +264,7 @@ def panel_screen(*, user: User, panel: Panel) -> PanelScreen:
     )
     scores = list(ExpertScore.objects.filter(entry__panel=panel).order_by("expert_id"))
     defences = list(DefenceSession.objects.filter(panel=panel))
+    findings = _site_findings([entry.submission_id for entry in entries])
     member_order = {member.expert_id: member.draw_order for member in members}
     by_entry: dict[int, list[ExpertScore]] = {}
     for expert_score in scores:
@@ -267,6 +289,7 @@ def panel_screen(*, user: User, panel: Panel) -> PanelScreen:
             revealed=len(submitted) == panel.size,
             my_score=next((s for s in entry_scores if s.expert_id == user.pk), None),
             defences=[d for d in defences if d.submission_id == entry.submission_id],
+            site_findings=findings.get(entry.submission_id, []),
         )
         if view.revealed:
             _fill_revealed(view, entry, submitted, names, loaded)
@@ -395,6 +418,7 @@ class ScoringRow:
     anchors: list
     options: list
     multiple: bool
+    site_finding: str = ""
 
 
 def entry_for_expert(user: User, panel_id: int, entry_id: int) -> PanelSubmission | None:
@@ -421,6 +445,9 @@ def scoring_rows(
         evidence_by_code.setdefault(evidence.question_code, []).append(evidence)
     mine = ExpertScore.objects.filter(entry=entry, expert=user).first()
     saved = mine.decisions if mine else {}
+    findings = {
+        item.question_code: item for item in _site_findings([submission.pk]).get(submission.pk, [])
+    }
     rows = []
     for indicator in judged_indicators(rubric, submission.platform_kind, entry.tier):
         decision = saved.get(indicator.code, {})
@@ -438,6 +465,7 @@ def scoring_rows(
                 anchors=[(a.index, a.label.get(language)) for a in indicator.anchors],
                 options=[(o.code, o.label.get(language)) for o in indicator.options],
                 multiple=indicator.multiple,
+                site_finding=findings[indicator.code].finding if indicator.code in findings else "",
             )
         )
     return rows, mine

@@ -132,7 +132,7 @@ def test_panel_screen_query_count_is_fixed(setup, django_assert_max_num_queries)
         )  # fmt: skip
     with CaptureQueriesContext(connection) as one_entry:
         selectors.panel_screen(user=official, panel=Panel.objects.get(pk=panel.pk))
-    assert len(one_entry) == 8
+    assert len(one_entry) == 9
 
 
 def panels_agree(entry):
@@ -160,3 +160,31 @@ def test_expert_declares_a_conflict_and_is_not_drawn(client):
     refused = client.post(reverse("expert_conflict"), {"credit_code": "X", "reason": "r"})
     assert refused.status_code == 302
     assert ConflictDeclaration.objects.count() == 1
+
+
+def test_findings_of_a_failed_site_check_reach_the_next_panel(client):
+    from assessment.services import site_checks
+
+    submission = panel_submission(tier="leading", state="site_check")
+    inspector = reviewer(is_national=True)
+    check = site_checks.site_check_open(actor=inspector, submission=submission)
+    for item in check.items.all():
+        site_checks.site_check_record_finding(
+            actor=inspector,
+            item=item,
+            status="not_confirmed" if item.question_code == "D1.2" else "confirmed",
+            finding="现场仅见四十万台",
+        )
+    site_checks.site_check_decide(
+        actor=inspector, site_check=check, verdict="failed", summary="不实"
+    )
+    for province in ("110000", "310000", "510000"):
+        expert(province)
+    panel = panels.panel_form(actor=inspector, submissions=[submission], size=3)
+    client.force_login(inspector)
+    page = client.get(reverse("panel_detail", args=[panel.pk])).content.decode()
+    assert "D1.2: 现场仅见四十万台" in page
+    client.force_login(panel.lead)
+    entry = panel.entries.get()
+    form = client.get(reverse("expert_score", args=[panel.pk, entry.pk])).content.decode()
+    assert "现场仅见四十万台" in form
