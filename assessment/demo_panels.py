@@ -200,6 +200,7 @@ def seed_panels() -> dict:
         for submission in guangdong:
             _to_panel(submission, "growth", gd_reviewer, national)
         concluded = panel_form(
+            email=False,
             actor=gd_reviewer,
             submissions=guangdong[:2],
             size=3,
@@ -208,6 +209,7 @@ def seed_panels() -> dict:
         )
         _run_panel(concluded, "growth", gd_reviewer)
         waiting = panel_form(
+            email=False,
             actor=gd_reviewer,
             submissions=guangdong[2:],
             size=3,
@@ -222,6 +224,7 @@ def seed_panels() -> dict:
         leading, open_one = elsewhere
         _to_panel(leading, "leading", _provincial_for(leading, gd_reviewer), national)
         first = panel_form(
+            email=False,
             actor=national,
             submissions=[leading],
             size=3,
@@ -233,7 +236,9 @@ def seed_panels() -> dict:
         leading.refresh_from_db()
         if leading.state == S.SITE_CHECK:
             _site_check(leading, national, fail=True)
-            second = panel_form(actor=national, submissions=[leading], size=5, seed=20261115)
+            second = panel_form(
+                email=False, actor=national, submissions=[leading], size=5, seed=20261115
+            )
             _run_panel(second, "leading", national, defence=False)
             counts["panels"] += 1
             counts["on-site checks"] += 1
@@ -243,6 +248,7 @@ def seed_panels() -> dict:
                 counts["on-site checks"] += 1
         _to_panel(open_one, "ecosystem", _provincial_for(open_one, gd_reviewer), national)
         panel_form(
+            email=False,
             actor=national,
             submissions=[open_one],
             size=5,

@@ -44,6 +44,7 @@ from assessment.models import (
     User,
 )
 from assessment.permissions import visible_submissions
+from assessment.services import notifications
 from assessment.services.scoring import build_score_inputs, load_score_inputs
 from assessment.services.workflow import lock_submission, record_event, submission_transition
 from questionnaires.choices import Result, Tier
@@ -262,6 +263,7 @@ def panel_form(
     size: int,
     seed: int | None = None,
     named_experts: Sequence[User] = (),
+    email: bool = True,
 ) -> Panel:
     """Form a panel of `size` experts for `submissions` (all in expert review, all growth or all
     leading/ecosystem). `named_experts` are seated first (each checked against the avoidance
@@ -399,6 +401,18 @@ def panel_form(
             kind=EventKind.PANEL,
             detail={"action": "formed", "panel": panel.pk, "seed": seed, "size": size},
         )
+    notifications.notification_send(
+        email=email,
+        recipients=User.objects.filter(pk__in=members),
+        submission=None,
+        kind="panel_drawn",
+        subject=_("You sit on expert panel %(number)s"),
+        message=_(
+            "You were drawn for expert panel %(number)s (%(level)s, %(count)s submissions). "
+            "Score each submission on your own under My panels."
+        ),
+        params={"number": panel.pk, "level": PanelLevel(level).label, "count": len(locked)},
+    )
     return panel
 
 

@@ -401,3 +401,15 @@ def test_conflict_refusal_message_is_translated():
         panels.panel_form(actor=official, submissions=[submission], size=3, named_experts=[pool[0]])
     with translation.override("zh-hans"):
         assert "已声明与申报单位存在利益冲突" in str(refused.value.message)
+
+
+def test_drawn_experts_are_notified_in_both_languages():
+    from assessment.models import Notification
+
+    submission, official, _pool = provincial_setup()
+    panel = panels.panel_form(actor=official, submissions=[submission], size=3)
+    notices = Notification.objects.filter(kind="panel_drawn")
+    assert set(notices.values_list("recipient_id", flat=True)) == set(
+        panel.members.values_list("expert_id", flat=True)
+    )
+    assert "专家组" in notices.first().message_zh_hans

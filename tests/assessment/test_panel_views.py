@@ -188,3 +188,12 @@ def test_findings_of_a_failed_site_check_reach_the_next_panel(client):
     entry = panel.entries.get()
     form = client.get(reverse("expert_score", args=[panel.pk, entry.pk])).content.decode()
     assert "现场仅见四十万台" in form
+
+
+def test_drawn_expert_reads_the_notice_and_lands_on_their_panels(client, setup):
+    panel = formed(setup)
+    client.force_login(panel.lead)
+    page = client.get(reverse("notifications"))
+    assert page.status_code == 200
+    assert f"专家组 {panel.pk}" in page.content.decode() or "expert panel" in page.content.decode()
+    assert client.get(reverse("home")).url == reverse("panel_list")
