@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 class SiteCheckVerdict(models.TextChoices):
     PASSED = "passed", _("Passed")
-    FAILED = "failed", _("Failed")
+    FAILED = "failed", _("Did not pass")
 
 
 class SiteCheck(models.Model):

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from assessment import presentation
 from assessment.errors import ApplicationError
 from assessment.models import (
     ExpertDecision,
@@ -266,6 +267,7 @@ def expert_score(request: HttpRequest, panel_id: int, entry_id: int) -> HttpResp
         "rows": rows,
         "mine": mine,
         "submitted": bool(mine and mine.submitted_at),
+        "tier_label": presentation.tier_label(entry.tier),
         "decision_choices": ExpertDecision.choices,
         "result_choices": Result.choices,
         "recommended": (posted or {}).get(
@@ -333,6 +335,7 @@ def _render_site_check(request, site_check, *, error=None):
         "submission": site_check.submission,
         "rows": selectors.site_check_rows(site_check),
         "general_files": selectors.site_check_general_files(site_check),
+        "tier_label": presentation.tier_label(site_check.tier),
         "status_choices": SiteCheckItemStatus.choices,
         "verdict_choices": SiteCheckVerdict.choices,
         "accept": ACCEPT_ATTRIBUTE,
