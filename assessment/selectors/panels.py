@@ -194,13 +194,15 @@ class PanelScreen:
     excluded: list[dict]
 
 
-def _site_findings(submission_ids: list[int]) -> dict[int, list[SiteCheckItem]]:
-    """What failed on-site checks of these submissions could not confirm (one query)."""
+def _site_findings(submission_ids: list[int], before) -> dict[int, list[SiteCheckItem]]:
+    """What on-site checks of these submissions that failed before `before` (the panel's
+    forming) could not confirm (one query)."""
     found: dict[int, list[SiteCheckItem]] = {}
     for item in (
         SiteCheckItem.objects.filter(
             site_check__submission_id__in=submission_ids,
             site_check__verdict=SiteCheckVerdict.FAILED,
+            site_check__decided_at__lt=before,
             status=SiteCheckItemStatus.NOT_CONFIRMED,
         )
         .select_related("site_check")
@@ -264,7 +266,7 @@ def panel_screen(*, user: User, panel: Panel) -> PanelScreen:
     )
     scores = list(ExpertScore.objects.filter(entry__panel=panel).order_by("expert_id"))
     defences = list(DefenceSession.objects.filter(panel=panel))
-    findings = _site_findings([entry.submission_id for entry in entries])
+    findings = _site_findings([entry.submission_id for entry in entries], panel.formed_at)
     member_order = {member.expert_id: member.draw_order for member in members}
     by_entry: dict[int, list[ExpertScore]] = {}
     for expert_score in scores:
@@ -446,7 +448,8 @@ def scoring_rows(
     mine = ExpertScore.objects.filter(entry=entry, expert=user).first()
     saved = mine.decisions if mine else {}
     findings = {
-        item.question_code: item for item in _site_findings([submission.pk]).get(submission.pk, [])
+        item.question_code: item
+        for item in _site_findings([submission.pk], entry.panel.formed_at).get(submission.pk, [])
     }
     rows = []
     for indicator in judged_indicators(rubric, submission.platform_kind, entry.tier):

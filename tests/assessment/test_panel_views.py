@@ -197,3 +197,30 @@ def test_drawn_expert_reads_the_notice_and_lands_on_their_panels(client, setup):
     assert page.status_code == 200
     assert f"专家组 {panel.pk}" in page.content.decode() or "expert panel" in page.content.decode()
     assert client.get(reverse("home")).url == reverse("panel_list")
+
+
+def test_a_panel_before_the_site_check_does_not_show_its_findings(client):
+    from assessment.services import site_checks
+
+    submission = panel_submission(tier="leading")
+    inspector = reviewer(is_national=True)
+    for province in ("110000", "310000", "510000"):
+        expert(province)
+    first = panels.panel_form(actor=inspector, submissions=[submission], size=3)
+    entry = first.entries.get()
+    for member in first.members.all():
+        panels.expert_score_save(
+            actor=member.expert, entry=entry, decisions=panels_agree(entry),
+            recommended_tier="leading", submit=True,
+        )  # fmt: skip
+    panels.panel_write_opinion(actor=first.lead, panel=first, opinion="同意")
+    panels.panel_conclude(actor=inspector, panel=first)
+    check = site_checks.site_check_open(actor=inspector, submission=submission)
+    for item in check.items.all():
+        site_checks.site_check_record_finding(
+            actor=inspector, item=item, status="not_confirmed", finding="不符"
+        )
+    site_checks.site_check_decide(actor=inspector, site_check=check, verdict="failed", summary="x")
+    client.force_login(inspector)
+    page = client.get(reverse("panel_detail", args=[first.pk])).content.decode()
+    assert "site-findings" not in page
