@@ -109,4 +109,5 @@ class ConflictDeclarationAdmin(ReadOnlyAdmin):
     list_display = ["reviewer", "organisation", "declared_at"]
 
 
-from assessment import admin_targets  # noqa: E402, F401  (registers the dashboards' Target)
+# The areas' own admin modules register their models here.
+from assessment import admin_panels, admin_targets  # noqa: E402, F401

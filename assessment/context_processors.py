@@ -13,7 +13,12 @@ _NAVIGATION = {
     ],
     Role.REVIEWER: [
         ("review_queue", _("Review queue")),
+        ("panel_list", _("Expert panels")),
         ("dashboard_national", _("Dashboards")),
+        ("notifications", _("Notifications")),
+    ],
+    Role.EXPERT: [
+        ("panel_list", _("My panels")),
         ("notifications", _("Notifications")),
     ],
     Role.REGULATOR: [

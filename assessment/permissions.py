@@ -8,7 +8,16 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from assessment.errors import NotFound
-from assessment.models import Organisation, Platform, Region, Role, Submission, User
+from assessment.models import (
+    Organisation,
+    Panel,
+    PanelSubmission,
+    Platform,
+    Region,
+    Role,
+    Submission,
+    User,
+)
 
 
 def sees_everything(user: User) -> bool:
@@ -57,6 +66,13 @@ def visible_platforms(user: User) -> QuerySet[Platform]:
 
 
 def visible_submissions(user: User) -> QuerySet[Submission]:
+    if user.is_authenticated and user.role == Role.EXPERT:
+        # Experts see only the submissions before their panels.
+        return Submission.objects.filter(
+            pk__in=PanelSubmission.objects.filter(panel__members__expert=user).values(
+                "submission_id"
+            )
+        )
     return _scoped(
         Submission.objects.all(),
         user,
@@ -98,3 +114,22 @@ def can_review_submission(user: User, submission: Submission) -> bool:
     if user.organisation_id == organisation_id:
         return False
     return not user.conflicts.filter(organisation_id=organisation_id).exists()
+
+
+def visible_panels(user: User) -> QuerySet[Panel]:
+    """Experts: the panels they sit on. Reviewers and regulators: panels of their level whose
+    submissions are all in their scope (a ministry panel is national)."""
+    if not user.is_authenticated:
+        return Panel.objects.none()
+    if user.role == Role.EXPERT:
+        return Panel.objects.filter(members__expert=user)
+    if sees_everything(user):
+        return Panel.objects.all()
+    if user.role not in (Role.REVIEWER, Role.REGULATOR):
+        return Panel.objects.none()
+    if user.is_national:
+        return Panel.objects.all()
+    outside = PanelSubmission.objects.exclude(submission__in=visible_submissions(user)).values(
+        "panel_id"
+    )
+    return Panel.objects.filter(level="provincial").exclude(pk__in=outside)

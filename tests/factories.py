@@ -409,3 +409,26 @@ def reviewed_submission(*, result: str = "basic", certified: bool = False, **fie
             valid_until=(now + timedelta(days=3 * 365)).date(),
         )
     return submission
+
+
+# --- Expert panels and on-site checks (branch i14b) ----------------------------------------------
+
+
+def expert(province_code: str = "440000", organisation=None, **fields) -> User:
+    """An expert in the pool, from `province_code`, optionally employed by `organisation`."""
+    from assessment.models import ExpertProfile
+
+    user = UserFactory(role=Role.EXPERT, organisation=organisation, **fields)
+    ExpertProfile.objects.create(
+        user=user,
+        home_province=region(province_code),
+        dimensions=["D1", "D3"],
+        platform_kinds=["industry"],
+    )
+    return user
+
+
+def panel_submission(*, tier: str = "growth", **fields):
+    """A reviewed submission applying for `tier` (its answers reach it), waiting for a panel."""
+    fields.setdefault("state", "expert_review")
+    return reviewed_submission(result=tier, tier_applied=tier, **fields)

@@ -232,6 +232,9 @@ class EventKind(models.TextChoices):
     CERTIFIED = "certified", _("Certified")
     REVOKED = "revoked", _("Certification revoked")
     COPIED = "copied", _("Copied from the previous cycle")
+    # Expert panels and on-site checks (branch i14b)
+    PANEL = "panel", _("Expert panel")
+    SITE_CHECK = "site_check", _("On-site check")
 
 
 class AppendOnlyQuerySet(models.QuerySet):

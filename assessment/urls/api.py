@@ -10,6 +10,7 @@ from assessment.api.views import (
     dashboards,
     docs,
     organisations,
+    panels,
     public,
     reference,
     reports,
@@ -91,6 +92,43 @@ urlpatterns = [
         "report-batches/<id:batch_id>/download/",
         reports.ReportBatchDownloadView.as_view(),
         name="api-report-batch-download",
+    ),
+    path("panels/", panels.PanelsView.as_view(), name="api-panels"),
+    path("panels/<id:panel_id>/", panels.PanelView.as_view(), name="api-panel"),
+    path(
+        "panels/<id:panel_id>/entries/<id:entry_id>/score/",
+        panels.ExpertScoreView.as_view(),
+        name="api-expert-score",
+    ),
+    path(
+        "panels/<id:panel_id>/opinion/", panels.PanelOpinionView.as_view(), name="api-panel-opinion"
+    ),
+    path(
+        "panels/<id:panel_id>/defences/",
+        panels.PanelDefenceView.as_view(),
+        name="api-panel-defences",
+    ),
+    path(
+        "panels/<id:panel_id>/conclude/",
+        panels.PanelConcludeView.as_view(),
+        name="api-panel-conclude",
+    ),
+    path("site-checks/", panels.SiteChecksView.as_view(), name="api-site-checks"),
+    path("site-checks/<id:site_check_id>/", panels.SiteCheckView.as_view(), name="api-site-check"),
+    path(
+        "site-checks/<id:site_check_id>/items/<id:item_id>/",
+        panels.SiteCheckItemView.as_view(),
+        name="api-site-check-item",
+    ),
+    path(
+        "site-checks/<id:site_check_id>/files/",
+        panels.SiteCheckFilesView.as_view(),
+        name="api-site-check-files",
+    ),
+    path(
+        "site-checks/<id:site_check_id>/verdict/",
+        panels.SiteCheckVerdictView.as_view(),
+        name="api-site-check-verdict",
     ),
     path("public/register/", public.RegisterView.as_view(), name="api-public-register"),
     path("public/verify/<str:number>/", public.VerifyView.as_view(), name="api-public-verify"),

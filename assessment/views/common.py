@@ -13,6 +13,7 @@ _ROLE_HOME = {
     Role.OPERATOR: "operator_home",
     Role.REVIEWER: "review_queue",
     Role.REGULATOR: "dashboard_national",
+    Role.EXPERT: "panel_list",
     Role.ADMIN: "dashboard_national",
 }
 
