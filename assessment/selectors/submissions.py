@@ -320,7 +320,7 @@ def provisional_score(
         plan=_plan_lines(rubric, breakdown),
         failed_preconditions=[
             step["precondition"]
-            for step in breakdown.get("next_tier_plan", [])
+            for step in breakdown.get("next_tier_plan", []) + breakdown.get("blockers", [])
             if "precondition" in step
         ],
         result_if_verified=if_verified,
