@@ -112,6 +112,13 @@ def test_impact_of_a_draft_by_its_id(submissions, old_version):
     assert "Would change tier: 2 of 4 (50.0 %)." in out.getvalue()
     assert "Time:" in out.getvalue()
 
+    call_command(
+        "rubric_impact", "impact-test@1.0", f"draft:{draft.pk}", "--store", stdout=StringIO(),
+        stderr=StringIO(),
+    )  # fmt: skip
+    draft.refresh_from_db()
+    assert (draft.compare_with, draft.impact["changed"]) == (old_version, 2)
+
 
 # --- Services -------------------------------------------------------------------------------------
 

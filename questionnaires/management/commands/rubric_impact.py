@@ -24,6 +24,7 @@ from functools import partial
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from assessment.models import Region, Submission
 from assessment.services.scoring import build_score_inputs, load_score_inputs
@@ -236,6 +237,12 @@ class Command(BaseCommand):
         )
         parser.add_argument("--batch-size", type=int, default=1000, metavar="N")
         parser.add_argument(
+            "--store",
+            action="store_true",
+            help="with NEW a draft (draft:ID): store the report on the draft for its web page "
+            "(for large databases, where computing it during an upload would take too long)",
+        )
+        parser.add_argument(
             "--changes",
             type=int,
             default=20,
@@ -259,6 +266,7 @@ class Command(BaseCommand):
         batch_size: int,
         workers: int,
         changes: int,
+        store: bool = False,
         **options,
     ):
         if batch_size < 1:
@@ -295,6 +303,13 @@ class Command(BaseCommand):
             workers=workers,
             progress=progress,
         )
+        if store and new.startswith("draft:"):
+            draft = RubricDraft.objects.get(pk=int(new.removeprefix("draft:")))
+            draft.compare_with = versions[old]
+            draft.impact = report.to_dict()
+            draft.impact_computed_at = timezone.now()
+            draft.save(update_fields=["compare_with", "impact", "impact_computed_at"])
+            self.stderr.write(f"Stored on {new}.")
         if as_json:
             self.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
             return
