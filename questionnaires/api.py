@@ -94,7 +94,11 @@ def _queryset():
 class RubricDraftsView(generics.GenericAPIView):
     serializer_class = RubricDraftSerializer
 
-    @extend_schema(summary=_("Rubric drafts (administrators)"))
+    @extend_schema(
+        summary=_("Rubric drafts (administrators)"),
+        operation_id="rubric_drafts_list",
+        responses=RubricDraftSerializer(many=True),
+    )
     def get(self, request):
         _require_admin(request.user)
         drafts = _queryset().defer("source", "definition")[:100]
