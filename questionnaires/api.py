@@ -93,6 +93,7 @@ def _queryset():
 @extend_schema(tags=["rubrics"])
 class RubricDraftsView(generics.GenericAPIView):
     serializer_class = RubricDraftSerializer
+    queryset = RubricDraft.objects.none()  # for the schema; the views read through _queryset()
 
     @extend_schema(
         summary=_("Rubric drafts (administrators)"),
@@ -147,6 +148,7 @@ class RubricDraftsView(generics.GenericAPIView):
 @extend_schema(tags=["rubrics"], summary=_("One rubric draft: warnings and impact"))
 class RubricDraftView(generics.GenericAPIView):
     serializer_class = RubricDraftSerializer
+    queryset = RubricDraft.objects.none()
 
     def get(self, request, draft_id):
         _require_admin(request.user)
@@ -163,6 +165,7 @@ class RubricDraftView(generics.GenericAPIView):
 )
 class RubricDraftImpactView(generics.GenericAPIView):
     serializer_class = RubricDraftSerializer
+    queryset = RubricDraft.objects.none()
 
     def post(self, request, draft_id):
         _require_admin(request.user)
@@ -181,6 +184,7 @@ class RubricDraftImpactView(generics.GenericAPIView):
 )
 class RubricDraftPublishView(generics.GenericAPIView):
     serializer_class = RubricDraftSerializer
+    queryset = RubricDraft.objects.none()
 
     def post(self, request, draft_id):
         _require_admin(request.user)
