@@ -241,11 +241,19 @@ class Indicator:
         return self.code.split(".", 1)[0]
 
     @property
+    def declared_exclusive_options(self) -> frozenset[str]:
+        """Codes of the options written with ``exclusive: true`` (multiple choice only)."""
+        return frozenset(option.code for option in self.options if option.exclusive)
+
+    @property
     def exclusive_options(self) -> frozenset[str]:
         """Codes of the options that exclude every other one (a multiple choice's "none").
 
         Declared with ``exclusive: true``; in a multiple choice an option coded ``none``
-        that counts 0 at every tier is exclusive as well (rubrics written before the key).
+        that counts 0 at every tier is exclusive as well (rubrics written before the key): the
+        next-tier plan never keeps or suggests these. Answers are refused only for declared
+        ones (:attr:`declared_exclusive_options`), so that earlier versions accept what they
+        always accepted.
         """
         if not self.multiple:
             return frozenset()
@@ -1376,7 +1384,7 @@ def validate_answer(indicator: Indicator, value: Any) -> bool | int | Decimal | 
         if code in seen:
             raise AnswerError("duplicate_option", {"value": code})
         seen.add(code)
-    exclusive = indicator.exclusive_options & seen
+    exclusive = indicator.declared_exclusive_options & seen
     if exclusive and len(seen) > 1:
         raise AnswerError("exclusive_option", {"value": min(exclusive)})
     return [option.code for option in indicator.options if option.code in seen]

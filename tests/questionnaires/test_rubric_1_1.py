@@ -176,7 +176,9 @@ def test_an_exclusive_option_cannot_be_combined():
     assert raised.value.code == "exclusive_option"
 
 
-def test_a_1_0_option_coded_none_is_exclusive_too():
+def test_a_1_0_option_coded_none_is_exclusive_for_the_plan_but_1_0_accepts_what_it_did():
+    # 1.0 scores exactly as before: a combination it accepted is still accepted (none counts 0).
+    assert validate_answer(V1_0.indicator("D8.4"), ["none", "mlps-3"]) == ["none", "mlps-3"]
     assert V1_0.indicator("D8.4").exclusive_options == {"none"}
     assert V1_0.indicator("D7.2").exclusive_options == frozenset()
     assert V1_0.indicator("D1.5").exclusive_options == frozenset()  # a single choice
