@@ -317,3 +317,14 @@ def test_a_traced_rubric_loads_and_round_trips():
 )
 def test_the_loader_names_each_tracing_problem_with_its_path(kwargs, expected):
     assert expected in problems(text(**kwargs))
+
+
+def test_every_none_option_of_1_1_is_declared_exclusive():
+    for indicator in V1_1.indicators:
+        for option in indicator.options:
+            if option.code == "none" and indicator.multiple:
+                assert option.exclusive, indicator.code
+
+
+def test_only_the_3_year_security_record_is_a_past_record_in_1_1():
+    assert [i.code for i in V1_1.indicators if not i.actionable] == ["D8.6"]
