@@ -30,6 +30,7 @@ ANSWER_ERROR_MESSAGES = {
     "single_choice_only": _("Choose only one option."),
     "unknown_option": _("Choose one of the options listed."),
     "duplicate_option": _("Each option can be chosen only once."),
+    "exclusive_option": _("“None” cannot be combined with other options."),
     "not_reopened": _("The reviewer did not reopen this question; it cannot be changed."),
 }
 

@@ -131,7 +131,7 @@ def _precondition_fields(old: Precondition, new: Precondition) -> Iterator[Field
 
 def _dimension_fields(old: Dimension, new: Dimension) -> Iterator[FieldChange]:
     yield from _text_changes("title", old.title, new.title)
-    yield from _value_change("action_area", str(old.action_area), str(new.action_area))
+    yield from _value_change("action_area", str(old.action_area or ""), str(new.action_area or ""))
     for kind in KINDS:
         if old.weight(kind) != new.weight(kind):
             yield FieldChange("weight", old.weight(kind), new.weight(kind), kind=kind)
@@ -153,6 +153,8 @@ def _indicator_fields(old: Indicator, new: Indicator) -> Iterator[FieldChange]:
             )
     if old.options or new.options:
         yield from _value_change("multiple", old.multiple, new.multiple)
+    yield from _value_change("tasks", old.tasks, new.tasks)
+    yield from _value_change("actionable", old.actionable, new.actionable)
     yield from _option_fields(old, new)
 
 
@@ -172,6 +174,10 @@ def _option_fields(old: Indicator, new: Indicator) -> Iterator[FieldChange]:
         for change in _text_changes("option_label", old_option.label, new_option.label):
             yield FieldChange(
                 "option_label", change.old, change.new, language=change.language, option=code
+            )
+        if old_option.exclusive != new_option.exclusive:
+            yield FieldChange(
+                "option_exclusive", old_option.exclusive, new_option.exclusive, option=code
             )
         for tier in TIERS:
             old_value = old_option.satisfaction.get(tier)

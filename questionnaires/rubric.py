@@ -82,6 +82,15 @@ PRECONDITION_CODE_PATTERN = r"P[1-9][0-9]*"
 DIMENSION_CODE_PATTERN = r"D[1-9][0-9]*"
 INDICATOR_CODE_PATTERN = r"D[1-9][0-9]*\.[1-9][0-9]*"
 OPTION_CODE_PATTERN = r"[a-z0-9-]+"
+ACTION_CODE_PATTERN = r"[1-9][0-9]*"
+TASK_CODE_PATTERN = r"[1-9][0-9]*\.[1-9][0-9]*"
+#: The Action Plan's actions, in order, as the action areas of rubrics without ``actions``.
+ACTION_AREA_BY_ACTION = {
+    "1": "cultivation",
+    "2": "data_intelligence",
+    "3": "scaled_application",
+    "4": "ecosystem_security",
+}
 
 
 # --- Errors --------------------------------------------------------------------------------------
@@ -162,6 +171,27 @@ class Precondition:
 
 
 @dataclass(frozen=True, slots=True)
+class PlanTask:
+    """One task of the Action Plan (``2.1``), which indicators name in ``tasks``."""
+
+    code: str
+    title: Text
+
+    @property
+    def action_code(self) -> str:
+        return self.code.split(".", 1)[0]
+
+
+@dataclass(frozen=True, slots=True)
+class PlanAction:
+    """One of the Action Plan's actions (``1``…``4``) and its tasks."""
+
+    code: str
+    title: Text
+    tasks: tuple[PlanTask, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Anchor:
     index: int
     label: Text
@@ -173,6 +203,7 @@ class Option:
     code: str
     label: Text
     satisfaction: Mapping[str, Decimal]  # per tier, as written; a tier left out is 0
+    exclusive: bool = False  # as written: "none of these", never combined with another option
 
     def satisfaction_at(self, tier: str) -> Decimal:
         return self.satisfaction.get(tier, Decimal(0))
@@ -202,10 +233,35 @@ class Indicator:
     anchors: tuple[Anchor, ...] = ()
     multiple: bool = False
     options: tuple[Option, ...] = ()
+    tasks: tuple[str, ...] = ()  # the Action Plan tasks it measures (codes such as "2.1")
+    actionable: bool = True  # False: a past record the platform cannot improve now
 
     @property
     def dimension_code(self) -> str:
         return self.code.split(".", 1)[0]
+
+    @property
+    def declared_exclusive_options(self) -> frozenset[str]:
+        """Codes of the options written with ``exclusive: true`` (multiple choice only)."""
+        return frozenset(option.code for option in self.options if option.exclusive)
+
+    @property
+    def exclusive_options(self) -> frozenset[str]:
+        """Codes of the options that exclude every other one (a multiple choice's "none").
+
+        Declared with ``exclusive: true``; in a multiple choice an option coded ``none``
+        that counts 0 at every tier is exclusive as well (rubrics written before the key): the
+        next-tier plan never keeps or suggests these. Answers are refused only for declared
+        ones (:attr:`declared_exclusive_options`), so that earlier versions accept what they
+        always accepted.
+        """
+        if not self.multiple:
+            return frozenset()
+        return frozenset(
+            option.code
+            for option in self.options
+            if option.exclusive or (option.code == "none" and not any(option.satisfaction.values()))
+        )
 
     def applies_to(self, kind: str) -> bool:
         return kind in self.kinds
@@ -227,9 +283,15 @@ class Indicator:
 class Dimension:
     code: str
     title: Text
-    action_area: ActionArea
+    action_area: ActionArea | None  # None when the rubric traces its indicators to tasks
     weights: Mapping[str, int]
     indicators: tuple[Indicator, ...]
+
+    @property
+    def action_codes(self) -> tuple[str, ...]:
+        """The Action Plan actions its indicators' tasks belong to, in order."""
+        codes = {task.split(".", 1)[0] for i in self.indicators for task in i.tasks}
+        return tuple(sorted(codes, key=int))
 
     def weight(self, kind: str) -> int:
         return self.weights[kind]
@@ -243,6 +305,7 @@ class Rubric:
     preconditions: tuple[Precondition, ...]
     dimensions: tuple[Dimension, ...]
     description: Text | None = None
+    actions: tuple[PlanAction, ...] = ()  # the Action Plan's actions and tasks, if traced
     # Derived once (the rubric is immutable); not part of equality.
     _indicators: tuple[Indicator, ...] = field(init=False, repr=False, compare=False)
     _indicator_by_code: dict[str, Indicator] = field(init=False, repr=False, compare=False)
@@ -280,6 +343,10 @@ class Rubric:
                 return dimension
         raise KeyError(code)
 
+    @property
+    def tasks(self) -> tuple[PlanTask, ...]:
+        return tuple(task for action in self.actions for task in action.tasks)
+
     def cached[T](self, key: Any, build: Callable[[], T]) -> T:
         """A structure derived from this rubric, built on first use and kept with it."""
         try:
@@ -297,6 +364,8 @@ class Rubric:
         }
         if self.description is not None:
             rubric_dict["description"] = self.description.to_dict()
+        if self.actions:
+            rubric_dict["actions"] = [_action_dict(action) for action in self.actions]
         rubric_dict["preconditions"] = [_precondition_dict(p) for p in self.preconditions]
         rubric_dict["dimensions"] = [_dimension_dict(d) for d in self.dimensions]
         return rubric_dict
@@ -324,14 +393,21 @@ def _precondition_dict(precondition: Precondition) -> dict[str, Any]:
     return precondition_dict
 
 
-def _dimension_dict(dimension: Dimension) -> dict[str, Any]:
+def _action_dict(action: PlanAction) -> dict[str, Any]:
     return {
-        "code": dimension.code,
-        "title": dimension.title.to_dict(),
-        "action_area": str(dimension.action_area),
-        "weights": {kind: dimension.weights[kind] for kind in KINDS},
-        "indicators": [_indicator_dict(indicator) for indicator in dimension.indicators],
+        "code": action.code,
+        "title": action.title.to_dict(),
+        "tasks": [{"code": task.code, "title": task.title.to_dict()} for task in action.tasks],
     }
+
+
+def _dimension_dict(dimension: Dimension) -> dict[str, Any]:
+    dimension_dict: dict[str, Any] = {"code": dimension.code, "title": dimension.title.to_dict()}
+    if dimension.action_area is not None:
+        dimension_dict["action_area"] = str(dimension.action_area)
+    dimension_dict["weights"] = {kind: dimension.weights[kind] for kind in KINDS}
+    dimension_dict["indicators"] = [_indicator_dict(i) for i in dimension.indicators]
+    return dimension_dict
 
 
 def _indicator_dict(indicator: Indicator) -> dict[str, Any]:
@@ -343,26 +419,36 @@ def _indicator_dict(indicator: Indicator) -> dict[str, Any]:
         "evidence": str(indicator.evidence),
         "kinds": list(indicator.kinds),
     }
+    # Keys added with iip-2026@1.1 are written only when used, so that earlier versions keep
+    # their canonical form (and fingerprint).
+    if indicator.tasks:
+        indicator_dict["tasks"] = list(indicator.tasks)
+    if not indicator.actionable:
+        indicator_dict["actionable"] = False
     if indicator.unit is not None:
         indicator_dict["unit"] = indicator.unit.to_dict()
     if indicator.type == QuestionType.ORDINAL:
         indicator_dict["anchors"] = [anchor.label.to_dict() for anchor in indicator.anchors]
     if indicator.type == QuestionType.CHOICE:
         indicator_dict["multiple"] = indicator.multiple
-        indicator_dict["options"] = [
-            {
-                "code": option.code,
-                "label": option.label.to_dict(),
-                "satisfaction": {
-                    tier: _json_number(option.satisfaction[tier])
-                    for tier in TIERS
-                    if tier in option.satisfaction
-                },
-            }
-            for option in indicator.options
-        ]
+        indicator_dict["options"] = [_option_dict(option) for option in indicator.options]
     indicator_dict["criteria"] = [_criterion_dict(c) for c in indicator.criteria]
     return indicator_dict
+
+
+def _option_dict(option: Option) -> dict[str, Any]:
+    option_dict: dict[str, Any] = {
+        "code": option.code,
+        "label": option.label.to_dict(),
+        "satisfaction": {
+            tier: _json_number(option.satisfaction[tier])
+            for tier in TIERS
+            if tier in option.satisfaction
+        },
+    }
+    if option.exclusive:
+        option_dict["exclusive"] = True
+    return option_dict
 
 
 def _criterion_dict(criterion: Criterion) -> dict[str, Any]:
@@ -489,6 +575,8 @@ class _Reader:
 
     def __init__(self) -> None:
         self.problems: list[str] = []
+        # The task codes the rubric declares (its ``actions``); None when it declares none.
+        self.task_codes: frozenset[str] | None = None
 
     def problem(self, path: str, message: str) -> None:
         self.problems.append(f"{path or '(root)'}: {message}")
@@ -608,7 +696,7 @@ class _Reader:
             data,
             "",
             required=("code", "version", "title", "preconditions", "dimensions"),
-            optional=("description",),
+            optional=("description", "actions"),
         )
         if node is None:
             return None
@@ -624,6 +712,9 @@ class _Reader:
         if node.get("title") is not None:
             title = self.text(node["title"], "title")
         description = self.optional_text(node, "description", "")
+        actions: tuple[PlanAction, ...] | None = ()
+        if "actions" in node:
+            actions = self.actions(node["actions"], "actions")
 
         preconditions: list[Precondition | None] = []
         if node.get("preconditions") is not None:
@@ -649,7 +740,7 @@ class _Reader:
             if nodes:
                 self.weight_sums(weights)
 
-        if self.problems or None in (code, version, title) or None in preconditions:
+        if self.problems or None in (code, version, title, actions) or None in preconditions:
             return None
         if None in dimensions:
             return None
@@ -660,7 +751,69 @@ class _Reader:
             description=description,
             preconditions=tuple(preconditions),
             dimensions=tuple(dimensions),
+            actions=actions,
         )
+
+    def actions(self, node: Any, path: str) -> tuple[PlanAction, ...] | None:
+        """The Action Plan's actions and their tasks; sets :attr:`task_codes`."""
+        nodes = self.sequence(node, path, 1, "action")
+        if nodes is None:
+            self.task_codes = frozenset()
+            return None
+        action_codes: dict[str, str] = {}
+        task_codes: dict[str, str] = {}
+        actions: list[PlanAction | None] = []
+        for index, action_node in enumerate(nodes):
+            action_path = _item(path, index)
+            action_node = self.mapping(
+                action_node, action_path, required=("code", "title", "tasks")
+            )
+            if action_node is None:
+                actions.append(None)
+                continue
+            code = title = None
+            if action_node.get("code") is not None:
+                code = self.string(
+                    action_node["code"], _key(action_path, "code"), ACTION_CODE_PATTERN, "a number"
+                )
+                self.unique(action_codes, code, _key(action_path, "code"))
+            if action_node.get("title") is not None:
+                title = self.text(action_node["title"], _key(action_path, "title"))
+            tasks: list[PlanTask | None] = []
+            tasks_path = _key(action_path, "tasks")
+            task_nodes = []
+            if action_node.get("tasks") is not None:
+                task_nodes = self.sequence(action_node["tasks"], tasks_path, 1, "task") or []
+            for task_index, task_node in enumerate(task_nodes):
+                tasks.append(self.task(task_node, _item(tasks_path, task_index), code, task_codes))
+            if code is None or title is None or not tasks or None in tasks:
+                actions.append(None)
+                continue
+            actions.append(PlanAction(code=code, title=title, tasks=tuple(tasks)))
+        self.task_codes = frozenset(task_codes)
+        if None in actions or not actions:
+            return None
+        return tuple(actions)
+
+    def task(
+        self, node: Any, path: str, action_code: str | None, seen: dict[str, str]
+    ) -> PlanTask | None:
+        node = self.mapping(node, path, required=("code", "title"))
+        if node is None:
+            return None
+        code = title = None
+        code_path = _key(path, "code")
+        if node.get("code") is not None:
+            code = self.string(node["code"], code_path, TASK_CODE_PATTERN, "<action>.<number>")
+            if code is not None and action_code and not code.startswith(action_code + "."):
+                self.problem(code_path, f"{code!r} must start with its action code {action_code}.")
+                code = None
+            self.unique(seen, code, code_path)
+        if node.get("title") is not None:
+            title = self.text(node["title"], _key(path, "title"))
+        if code is None or title is None:
+            return None
+        return PlanTask(code=code, title=title)
 
     def precondition(self, node: Any, path: str, seen: dict[str, str]) -> Precondition | None:
         node = self.mapping(node, path, required=("code", "text"), optional=("help",))
@@ -697,8 +850,14 @@ class _Reader:
         dimension_codes: dict[str, str],
         indicator_codes: dict[str, str],
     ) -> tuple[Dimension | None, Mapping[str, int | None]]:
+        # A rubric that traces its indicators to the plan's tasks needs no action areas.
+        traced = self.task_codes is not None
         node = self.mapping(
-            node, path, required=("code", "title", "action_area", "weights", "indicators")
+            node,
+            path,
+            required=("code", "title", "weights", "indicators")
+            + (() if traced else ("action_area",)),
+            optional=("action_area",),
         )
         if node is None:
             return None, {}
@@ -741,14 +900,18 @@ class _Reader:
                         indicator_node, _item(indicators_path, index), code, indicator_codes
                     )
                 )
-        if None in (code, title, action_area) or None in weights.values() or None in indicators:
+        if node.get("action_area") is not None and action_area is None:
+            return None, weights
+        if None in (code, title) or (action_area is None and not traced):
+            return None, weights
+        if None in weights.values() or None in indicators:
             return None, weights
         if not indicators:
             return None, weights
         dimension = Dimension(
             code=code,
             title=title,
-            action_area=ActionArea(action_area),
+            action_area=ActionArea(action_area) if action_area is not None else None,
             weights=FrozenMap(weights),
             indicators=tuple(indicators),
         )
@@ -761,11 +924,17 @@ class _Reader:
             node,
             path,
             required=("code", "title", "help", "type", "evidence", "criteria"),
-            optional=("unit", "kinds", "anchors", "multiple", "options"),
+            optional=("unit", "kinds", "anchors", "multiple", "options", "tasks", "actionable"),
         )
         if node is None:
             return None
         complete = True
+        tasks = self.indicator_tasks(node.get("tasks"), _key(path, "tasks"))
+        complete = complete and tasks is not None
+        actionable: bool | None = True
+        if node.get("actionable") is not None:
+            actionable = self.boolean(node["actionable"], _key(path, "actionable"))
+            complete = complete and actionable is not None
         code = None
         code_path = _key(path, "code")
         if node.get("code") is not None:
@@ -851,6 +1020,18 @@ class _Reader:
 
         if question_type == QuestionType.CHOICE and complete and None not in criteria:
             self.choice_satisfaction(options, option_paths, multiple, criteria, criterion_paths)
+            for option, option_path in zip(options, option_paths, strict=True):
+                if option.exclusive and not multiple:
+                    self.problem(
+                        _key(option_path, "exclusive"),
+                        "only a multiple choice has exclusive options",
+                    )
+                elif option.exclusive and any(option.satisfaction.values()):
+                    self.problem(
+                        _key(option_path, "exclusive"),
+                        "an exclusive option means none of the others and must count 0 at "
+                        "every tier",
+                    )
 
         if (
             not complete
@@ -871,7 +1052,43 @@ class _Reader:
             multiple=multiple,
             options=options,
             criteria=tuple(criteria),
+            tasks=tasks,
+            actionable=bool(actionable),
         )
+
+    def indicator_tasks(self, node: Any, path: str) -> tuple[str, ...] | None:
+        """An indicator's ``tasks``: required when the rubric declares actions, else refused."""
+        if self.task_codes is None:
+            if node is not None:
+                self.problem(path, "not allowed: the rubric declares no actions and tasks")
+                return None
+            return ()
+        if node is None:
+            self.problem(path, "missing: name the Action Plan tasks the indicator measures")
+            return None
+        nodes = self.sequence(node, path, 1, "task")
+        if nodes is None:
+            return None
+        codes: list[str] = []
+        valid = bool(nodes)
+        for index, task_node in enumerate(nodes):
+            item_path = _item(path, index)
+            if isinstance(task_node, float | int) and not isinstance(task_node, bool):
+                task_node = str(task_node)  # YAML reads 2.1 as a number
+            code = self.string(task_node, item_path, TASK_CODE_PATTERN, "<action>.<number>")
+            if code is None:
+                valid = False
+            elif code not in self.task_codes:
+                self.problem(item_path, f"unknown task {code!r}")
+                valid = False
+            elif code in codes:
+                self.problem(item_path, f"duplicate task {code!r}")
+                valid = False
+            else:
+                codes.append(code)
+        if not valid:
+            return None
+        return tuple(sorted(codes, key=lambda code: tuple(int(p) for p in code.split("."))))
 
     def kinds(self, node: Any, path: str) -> tuple[str, ...] | None:
         nodes = self.sequence(node, path, 1, "kind")
@@ -930,9 +1147,14 @@ class _Reader:
         return tuple(options), paths
 
     def option(self, node: Any, path: str, seen: dict[str, str]) -> Option | None:
-        node = self.mapping(node, path, required=("code", "label", "satisfaction"))
+        node = self.mapping(
+            node, path, required=("code", "label", "satisfaction"), optional=("exclusive",)
+        )
         if node is None:
             return None
+        exclusive: bool | None = False
+        if node.get("exclusive") is not None:
+            exclusive = self.boolean(node["exclusive"], _key(path, "exclusive"))
         code = None
         if node.get("code") is not None:
             code = self.string(
@@ -973,7 +1195,11 @@ class _Reader:
                     valid = False
         if code is None or label is None or not valid or node.get("satisfaction") is None:
             return None
-        return Option(code=code, label=label, satisfaction=FrozenMap(satisfaction))
+        if exclusive is None:
+            return None
+        return Option(
+            code=code, label=label, satisfaction=FrozenMap(satisfaction), exclusive=exclusive
+        )
 
     def criterion(
         self,
@@ -1158,4 +1384,7 @@ def validate_answer(indicator: Indicator, value: Any) -> bool | int | Decimal | 
         if code in seen:
             raise AnswerError("duplicate_option", {"value": code})
         seen.add(code)
+    exclusive = indicator.declared_exclusive_options & seen
+    if exclusive and len(seen) > 1:
+        raise AnswerError("exclusive_option", {"value": min(exclusive)})
     return [option.code for option in indicator.options if option.code in seen]

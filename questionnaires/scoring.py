@@ -152,14 +152,36 @@ class PlanStep:
 
 
 @dataclass(frozen=True, slots=True)
+class Blocker:
+    """What keeps the next tier out of reach and no improvement can change now: a failed
+    precondition (``precondition`` set) or a criterion of an indicator recording the
+    platform's past (``indicator`` set; ``actionable: false`` in the rubric)."""
+
+    reason: str  # "precondition_failed" or "past_record"
+    precondition: str = ""
+    indicator: str = ""
+    tier: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        blocker: dict[str, Any] = {"reason": self.reason}
+        if self.precondition:
+            blocker["precondition"] = self.precondition
+        if self.indicator:
+            blocker["indicator"] = self.indicator
+            blocker["tier"] = self.tier
+        return blocker
+
+
+@dataclass(frozen=True, slots=True)
 class ScoreResult:
     result: str  # the highest achieved tier or "not_rated"
     progress_index: Fraction  # S in 0…4
     tiers: Mapping[str, TierResult]  # all four, in order
     criteria: tuple[CriterionResult, ...]  # in rubric order
-    next_tier_plan: tuple[PreconditionStep | PlanStep, ...]
+    next_tier_plan: tuple[PlanStep, ...]  # only changes the platform can make
     next_tier: str | None  # the lowest tier not achieved (the plan's aim), None if all are
     failed_preconditions: tuple[str, ...]
+    blockers: tuple[Blocker, ...] = ()  # what no plan step can change
 
     @property
     def dimensions(self) -> dict[str, dict[str, Fraction]]:
@@ -181,6 +203,7 @@ class ScoreResult:
             },
             "criteria": [criterion.to_dict() for criterion in self.criteria],
             "next_tier_plan": [step.to_dict() for step in self.next_tier_plan],
+            "blockers": [blocker.to_dict() for blocker in self.blockers],
         }
 
 
@@ -578,10 +601,11 @@ def score(
         progress_index = len(achieved_tiers) + tiers[next_tier].score
 
     criteria_tuple = tuple(criteria)
-    plan = _next_tier_plan(
+    plan, blockers = _next_tier_plan(
         rubric, index, next_tier, tiers, criteria_tuple, values, answers, failed_preconditions
     )
     return ScoreResult(
+        blockers=blockers,
         result=achieved_tiers[-1] if achieved_tiers else NOT_RATED,
         progress_index=progress_index,
         tiers=tiers,
@@ -612,32 +636,39 @@ def _next_tier_plan(
     values: Mapping[str, Any],
     answers: Mapping[str, AnswerInput],
     failed_preconditions: tuple[str, ...],
-) -> tuple[PreconditionStep | PlanStep, ...]:
-    """The fewest criteria whose improvement to e = 1 makes ``next_tier`` achieved.
+) -> tuple[tuple[PlanStep, ...], tuple[Blocker, ...]]:
+    """The fewest criteria whose improvement to e = 1 makes ``next_tier`` achieved, and what
+    no improvement can change (the blockers).
 
     Failing gates first; then, for each dimension below the floor, its largest gains until it
     reaches 0.5; then the largest remaining gains until T ≥ 0.8. Each criterion belongs to a
     different indicator (one criterion per tier), so the gains in T simply add up.
-    Preconditions that fail come first. Empty when every tier is achieved; without criteria at
-    that tier (nothing can reach it) only the preconditions are listed.
+    Only changes the platform can make are steps: a failed precondition (a legal status, a
+    past incident) and an indicator recording the platform's past (``actionable: false``) are
+    blockers instead, never suggested as improvements. Empty when every tier is achieved;
+    without criteria at that tier (nothing can reach it) only the blockers are listed.
     """
-    precondition_steps = [
-        PreconditionStep(
-            precondition=code,
-            change=f"Meet precondition {code} ({_precondition_text(rubric, code)}) "
-            "and record it as met",
-        )
-        for code in failed_preconditions
+    blockers = [
+        Blocker(reason="precondition_failed", precondition=code) for code in failed_preconditions
     ]
     if next_tier is None:
-        return tuple(precondition_steps)
+        return (), tuple(blockers)
     tier_index = next(t for t in index.tiers if t.tier == next_tier)
     if not tier_index.total_weight:
-        return tuple(precondition_steps)
+        return (), tuple(blockers)
 
     weights = {code: weight for code, weight, _count in tier_index.dimensions}
     counts = {code: count for code, _weight, count in tier_index.dimensions}
-    candidates = [c for c in criteria if c.tier == next_tier and c.e < _ONE]
+    candidates = []
+    for criterion in criteria:
+        if criterion.tier != next_tier or criterion.e == _ONE:
+            continue
+        if rubric.indicator(criterion.indicator).actionable:
+            candidates.append(criterion)
+        else:
+            blockers.append(
+                Blocker(reason="past_record", indicator=criterion.indicator, tier=next_tier)
+            )
 
     def mean_gain(criterion: CriterionResult) -> Fraction:
         return (_ONE - criterion.e) / counts[criterion.dimension]
@@ -686,14 +717,7 @@ def _next_tier_plan(
                 change=_change_sentence(indicator, current, suggested, criterion.s == _ONE, status),
             )
         )
-    return (*precondition_steps, *steps)
-
-
-def _precondition_text(rubric: Rubric, code: str) -> str:
-    for precondition in rubric.preconditions:
-        if precondition.code == code:
-            return precondition.text.en
-    raise KeyError(code)
+    return tuple(steps), tuple(blockers)
 
 
 def _suggested_value(
@@ -726,12 +750,14 @@ def _suggested_value(
                 sum(option.satisfaction.values()),
             ),
         ).code
-    chosen = set(current or ())
+    # An exclusive option ("none of these") is never kept beside others, nor suggested.
+    exclusive = indicator.exclusive_options
+    chosen = set(current or ()) - exclusive
     total = sum((option.satisfaction_at(tier) for option in options if option.code in chosen), 0)
     for option in sorted(options, key=lambda option: option.satisfaction_at(tier), reverse=True):
         if total >= 1:
             break
-        if option.code not in chosen:
+        if option.code not in chosen and option.code not in exclusive:
             chosen.add(option.code)
             total += option.satisfaction_at(tier)
     return [option.code for option in options if option.code in chosen]

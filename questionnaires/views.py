@@ -22,6 +22,7 @@ from django.views.decorators.http import require_safe
 
 from assessment.models import AssessmentCycle, Submission
 from questionnaires.choices import PlatformKind, Tier
+from questionnaires.coverage import MEASURED_BY, rubric_warnings, task_coverage
 from questionnaires.diff import REMOVED, Change, FieldChange, RubricDiff, diff_rubrics
 from questionnaires.models import RubricVersion
 from questionnaires.rubric import KINDS, TIERS, Indicator, QuestionType, Rubric, Text
@@ -63,6 +64,8 @@ _FIELD_LABELS = {
     "multiple": gettext_lazy("Several options may be chosen"),
     "action_area": gettext_lazy("Action area"),
     "gate": gettext_lazy("Gate"),
+    "tasks": gettext_lazy("Action Plan tasks"),
+    "actionable": gettext_lazy("Can be improved now"),
 }
 
 
@@ -159,7 +162,37 @@ def _indicator_view(indicator: Indicator, language: str) -> dict[str, Any]:
             for option in indicator.options
         ],
         "criteria": cells,
+        "tasks": _join(list(indicator.tasks), language),
+        "actionable": indicator.actionable,
+        "exclusive": sorted(indicator.exclusive_options),
     }
+
+
+def _dimension_area(dimension, rubric: Rubric, language: str) -> str:
+    """The dimension's action area, or the Action Plan actions its indicators' tasks belong to."""
+    if dimension.action_area is not None:
+        return str(ACTION_AREA_LABELS[dimension.action_area])
+    titles = {action.code: action.title.get(language) for action in rubric.actions}
+    return _join([f"{code} {titles[code]}" for code in dimension.action_codes], language)
+
+
+def _coverage_view(rubric: Rubric, language: str) -> list[dict[str, Any]]:
+    """The task × tier matrix: which indicators measure each Action Plan task at each tier."""
+    coverage = task_coverage(rubric)
+    rows = []
+    for action in rubric.actions:
+        for task in action.tasks:
+            by_tier = coverage[task.code]
+            rows.append(
+                {
+                    "code": task.code,
+                    "title": task.title.get(language),
+                    "action": f"{action.code} {action.title.get(language)}",
+                    "cells": [list(by_tier[tier]) for tier in TIERS],
+                    "measured_low": any(by_tier[tier] for tier in MEASURED_BY),
+                }
+            )
+    return rows
 
 
 def _rubric_view(rubric: Rubric, language: str) -> dict[str, Any]:
@@ -167,7 +200,7 @@ def _rubric_view(rubric: Rubric, language: str) -> dict[str, Any]:
         {
             "code": dimension.code,
             "title": dimension.title.get(language),
-            "action_area": ACTION_AREA_LABELS[dimension.action_area],
+            "action_area": _dimension_area(dimension, rubric, language),
             "weights": [
                 {"kind": PlatformKind(kind).label, "value": dimension.weight(kind)}
                 for kind in KINDS
@@ -190,6 +223,8 @@ def _rubric_view(rubric: Rubric, language: str) -> dict[str, Any]:
             for precondition in rubric.preconditions
         ],
         "dimensions": dimensions,
+        "coverage": _coverage_view(rubric, language),
+        "warnings": rubric_warnings(rubric) if rubric.actions else [],
         "weight_totals": [
             sum(dimension.weight(kind) for dimension in rubric.dimensions) for kind in KINDS
         ],
@@ -224,7 +259,9 @@ def _value_text(field_change: FieldChange, value: Any, language: str) -> str:
     if field == "evidence":
         return str(EVIDENCE_MODE_LABELS[value])
     if field == "action_area":
-        return str(ACTION_AREA_LABELS[value])
+        return str(ACTION_AREA_LABELS[value]) if value else "—"
+    if field == "tasks":
+        return _join(list(value), language) or "—"
     return str(value)
 
 
@@ -238,6 +275,8 @@ def _field_label(field_change: FieldChange) -> str:
         label = _("Level %(index)s") % {"index": field_change.index}
     elif field == "option":
         label = _("Option %(code)s") % {"code": field_change.option}
+    elif field == "option_exclusive":
+        label = _("Option %(code)s: excludes the others") % {"code": field_change.option}
     elif field == "option_label":
         label = _("Option %(code)s: label") % {"code": field_change.option}
     elif field == "option_satisfaction":

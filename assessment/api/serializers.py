@@ -189,7 +189,10 @@ class SubmissionSerializer(serializers.ModelSerializer):
         help_text=_("The provisional result (the tier the answers reach now), or null if unscored.")
     )
     progress_index = serializers.SerializerMethodField(
-        help_text=_("Achieved tiers plus the share of the next tier's bar, 0…4, two decimals.")
+        help_text=_(
+            "Tiers achieved plus T(next tier), 0…4, rounded down to two decimals; T is "
+            "compared with the bar of 0.80."
+        )
     )
 
     class Meta:

@@ -431,11 +431,12 @@ def regional_report_data(cycle: AssessmentCycle, region: Region | None) -> dict[
         .values_list("platform_kind", "certification__tier", "count")
     ):
         by_kind_tier.setdefault(kind, {})[tier] = count
-    progress_values = sorted(
+    progress_rows = sorted(
         submissions.filter(score_summary__isnull=False)
         .exclude(state__in=[SubmissionState.DRAFT, SubmissionState.WITHDRAWN])
-        .values_list("score_summary__progress_index", flat=True)
+        .values_list("score_summary__progress_index", "score_summary__result")
     )
+    progress_values = [value for value, _result in progress_rows]
     areas = [
         {
             "code": child["code"],
@@ -493,6 +494,7 @@ def regional_report_data(cycle: AssessmentCycle, region: Region | None) -> dict[
         "industrial_enterprises": totals["industrial_enterprises"],
         "penetration": totals["platform_penetration"],
         "progress_values": [float(value) for value in progress_values],
+        "progress_results": [result for _value, result in progress_rows],
         "progress_median": statistics.median(progress_values) if progress_values else None,
     }
 

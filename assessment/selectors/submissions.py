@@ -199,6 +199,8 @@ class ProvisionalScore:
     failed_preconditions: list[str]
     # The result once a reviewer verifies the evidence uploaded so far ("" if unknown).
     result_if_verified: str = ""
+    # Indicators recording the platform's past that keep the next tier out of reach.
+    past_records: list[str] = field(default_factory=list)
 
     @property
     def result_if_verified_label(self) -> str:
@@ -320,10 +322,15 @@ def provisional_score(
         plan=_plan_lines(rubric, breakdown),
         failed_preconditions=[
             step["precondition"]
-            for step in breakdown.get("next_tier_plan", [])
+            for step in breakdown.get("next_tier_plan", []) + breakdown.get("blockers", [])
             if "precondition" in step
         ],
         result_if_verified=if_verified,
+        past_records=[
+            blocker["indicator"]
+            for blocker in breakdown.get("blockers", [])
+            if blocker.get("reason") == "past_record"
+        ],
     )
 
 

@@ -172,15 +172,37 @@ def tier_distribution_bars(
     return _svg(figure, "areas")
 
 
-def progress_histogram(values: Sequence[float], label: str) -> str:
-    """The distribution of the progress index S (0…4), coloured by the tier each bin lies in."""
+def progress_histogram(
+    values: Sequence[float], label: str, results: Sequence[str] | None = None
+) -> str:
+    """The distribution of the progress index S (0…4), coloured by the tier each bin lies in.
+
+    With ``results`` (each value's result), the bars are stacked by result instead, so that a
+    not-rated submission is never coloured as a tier (its S may be 1.00: T(basic) = 1 with a
+    precondition failed)."""
     figure, axes = plt.subplots(figsize=(6.4, 2.2))
     bins = [step / 4 for step in range(17)]
+    if results is not None:
+        order = ["not_rated", *TIER_ORDER]
+        groups = [[v for v, r in zip(values, results, strict=True) if r == o] for o in order]
+        shown = [(o, g) for o, g in zip(order, groups, strict=True) if g]
+        axes.hist(
+            [g for _o, g in shown],
+            bins=bins,
+            stacked=True,
+            edgecolor="white",
+            color=[TIER_COLOURS[o] for o, _g in shown],
+        )
+        return _progress_axes(figure, axes, label)
     counts, edges, patches = axes.hist(values, bins=bins, edgecolor="white")
     for left, patch in zip(edges, patches, strict=False):
         # S in [k, k+1) means k tiers achieved: the colour of the k-th tier.
         tier = TIER_ORDER[min(int(left), 4) - 1] if left >= 1 else "not_rated"
         patch.set_facecolor(TIER_COLOURS[tier])
+    return _progress_axes(figure, axes, label)
+
+
+def _progress_axes(figure, axes, label: str) -> str:
     axes.set_xlim(0, 4)
     axes.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
     axes.set_xlabel(label)

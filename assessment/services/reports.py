@@ -407,7 +407,9 @@ def _regional_charts(data: dict[str, Any]) -> dict[str, SafeString]:
     if data["progress_values"]:
         charts["progress"] = report_charts.as_image(
             report_charts.progress_histogram(
-                data["progress_values"], gettext("Progress index S (0–4)")
+                data["progress_values"],
+                gettext("Progress index S (0–4)"),
+                data.get("progress_results"),
             ),
             gettext("Distribution of the progress index S"),
         )

@@ -211,6 +211,7 @@ _ANSWER_ERRORS = {
     "single_choice_only": _("Choose one option only."),
     "unknown_option": _("Choose one of the listed options."),
     "duplicate_option": _("Choose each option once."),
+    "exclusive_option": _("“None” cannot be combined with other options."),
 }
 
 

@@ -18,6 +18,7 @@ from assessment.api.views import (
     submissions,
 )
 from assessment.views import tokens
+from questionnaires import api as rubric_api
 
 router = SimpleRouter()
 router.include_format_suffixes = False
@@ -129,6 +130,22 @@ urlpatterns = [
         "site-checks/<id:site_check_id>/verdict/",
         panels.SiteCheckVerdictView.as_view(),
         name="api-site-check-verdict",
+    ),
+    path("rubric-drafts/", rubric_api.RubricDraftsView.as_view(), name="api-rubric-drafts"),
+    path(
+        "rubric-drafts/<id:draft_id>/",
+        rubric_api.RubricDraftView.as_view(),
+        name="api-rubric-draft",
+    ),
+    path(
+        "rubric-drafts/<id:draft_id>/impact/",
+        rubric_api.RubricDraftImpactView.as_view(),
+        name="api-rubric-draft-impact",
+    ),
+    path(
+        "rubric-drafts/<id:draft_id>/publish/",
+        rubric_api.RubricDraftPublishView.as_view(),
+        name="api-rubric-draft-publish",
     ),
     path("public/register/", public.RegisterView.as_view(), name="api-public-register"),
     path("public/verify/<str:number>/", public.VerifyView.as_view(), name="api-public-verify"),

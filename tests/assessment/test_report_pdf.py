@@ -220,6 +220,16 @@ def test_progress_histogram_colours_each_bin_by_the_tiers_achieved():
     assert TIER_COLOURS["ecosystem"] not in svg
 
 
+def test_progress_histogram_never_colours_a_not_rated_submission_as_a_tier():
+    from assessment.services.report_charts import progress_histogram
+    from questionnaires.choices import TIER_COLOURS
+
+    # S = 1.00 with a precondition failed: T(basic) = 1, no tier.
+    svg = progress_histogram([1.0, 1.0], "S", ["not_rated", "not_rated"]).lower()
+    assert TIER_COLOURS["not_rated"] in svg
+    assert TIER_COLOURS["basic"] not in svg
+
+
 @pytest.mark.parametrize(("peers", "shown"), [(4, False), (5, True)])
 def test_radar_shows_the_peer_median_only_with_five_certified_peers(peers, shown):
     from assessment.selectors.reports import submission_report_data

@@ -62,8 +62,9 @@ def manage(*args: str) -> subprocess.CompletedProcess:
 
 
 def test_check_rubric_accepts_the_default_rubric():
-    assert command("check_rubric", str(DEFAULT_RUBRIC)) == (
-        "iip-2026@1.0: OK (8 dimensions, 50 indicators).\n"
+    # 1.0 is valid; the design-rule warnings that follow do not refuse it.
+    assert command("check_rubric", str(DEFAULT_RUBRIC)).startswith(
+        "iip-2026@1.0: OK (8 dimensions, 50 indicators).\n14 warning(s):\n"
     )
 
 

@@ -110,6 +110,7 @@ def test_output_has_the_documented_keys(tmp_path):
         "dimensions",
         "criteria",
         "next_tier_plan",
+        "blockers",
     ]
     assert list(output["tiers"]) == ["basic", "growth", "leading", "ecosystem"]
     assert set(output["tiers"]["basic"]) == {"score", "achieved", "failed_rules"}

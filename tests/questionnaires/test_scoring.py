@@ -14,8 +14,8 @@ from questionnaires.rubric import TIERS, AnswerError
 from questionnaires.scoring import (
     NOT_RATED,
     AnswerInput,
+    Blocker,
     PlanStep,
-    PreconditionStep,
     apply_plan,
     describe_reason,
     score,
@@ -712,6 +712,7 @@ def test_result_json_has_the_documented_keys():
 
     assert list(result) == [
         "result", "progress_index", "tiers", "dimensions", "criteria", "next_tier_plan",
+        "blockers",
     ]  # fmt: skip
     assert list(result["tiers"]) == ["basic", "growth", "leading", "ecosystem"]
     assert list(result["criteria"][0]) == [
@@ -844,20 +845,14 @@ def test_plan_gain_is_the_exact_increase_of_the_tier_score():
     assert gain == step.gain
 
 
-def test_plan_lists_failed_preconditions_first():
+def test_a_failed_precondition_is_a_blocker_not_a_plan_step():
     rubric = one_dimension(*perfect("D1.1"), preconditions=[precondition("P1")])
 
     result = score(rubric, "industry", {"P1": False}, {})
 
-    assert result.next_tier_plan[0] == PreconditionStep(
-        precondition="P1", change="Meet precondition P1 (Precondition P1) and record it as met"
-    )
-    assert result.to_dict()["next_tier_plan"][0] == {
-        "precondition": "P1",
-        "change": "Meet precondition P1 (Precondition P1) and record it as met",
-        "suggested_value": True,
-    }
-    assert isinstance(result.next_tier_plan[1], PlanStep)
+    assert result.blockers == (Blocker(reason="precondition_failed", precondition="P1"),)
+    assert result.to_dict()["blockers"] == [{"reason": "precondition_failed", "precondition": "P1"}]
+    assert result.next_tier_plan and all(isinstance(s, PlanStep) for s in result.next_tier_plan)
 
 
 def test_plan_asks_only_for_verification_when_the_answer_already_meets():

@@ -54,6 +54,7 @@ _ANSWER_MESSAGES = {
     "single_choice_only": "takes one option code, not a list (the question is single choice)",
     "unknown_option": "unknown option {value}",
     "duplicate_option": "option {value} chosen twice",
+    "exclusive_option": "option {value} means none of the others and cannot be combined",
 }
 
 
