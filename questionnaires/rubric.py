@@ -202,6 +202,8 @@ class Indicator:
     anchors: tuple[Anchor, ...] = ()
     multiple: bool = False
     options: tuple[Option, ...] = ()
+    # Re-filed every year in the annual monitoring return (年度监测), see docs/monitoring.md.
+    monitored: bool = False
 
     @property
     def dimension_code(self) -> str:
@@ -345,6 +347,8 @@ def _indicator_dict(indicator: Indicator) -> dict[str, Any]:
     }
     if indicator.unit is not None:
         indicator_dict["unit"] = indicator.unit.to_dict()
+    if indicator.monitored:  # only when set: older stored versions keep their fingerprint
+        indicator_dict["monitored"] = True
     if indicator.type == QuestionType.ORDINAL:
         indicator_dict["anchors"] = [anchor.label.to_dict() for anchor in indicator.anchors]
     if indicator.type == QuestionType.CHOICE:
@@ -761,11 +765,16 @@ class _Reader:
             node,
             path,
             required=("code", "title", "help", "type", "evidence", "criteria"),
-            optional=("unit", "kinds", "anchors", "multiple", "options"),
+            optional=("unit", "kinds", "anchors", "multiple", "options", "monitored"),
         )
         if node is None:
             return None
         complete = True
+        monitored = False
+        if node.get("monitored") is not None:
+            monitored_or_none = self.boolean(node["monitored"], _key(path, "monitored"))
+            complete = complete and monitored_or_none is not None
+            monitored = bool(monitored_or_none)
         code = None
         code_path = _key(path, "code")
         if node.get("code") is not None:
@@ -871,6 +880,7 @@ class _Reader:
             multiple=multiple,
             options=options,
             criteria=tuple(criteria),
+            monitored=monitored,
         )
 
     def kinds(self, node: Any, path: str) -> tuple[str, ...] | None:
