@@ -1,4 +1,14 @@
 from assessment.models.cycles import AssessmentCycle
+from assessment.models.monitoring import (
+    MonitoringDecision,
+    MonitoringDecisionKind,
+    MonitoringFlag,
+    MonitoringReturn,
+    MonitoringReturnState,
+    MonitoringWindow,
+    Renewal,
+    SentReminder,
+)
 from assessment.models.organisations import Organisation, Platform
 from assessment.models.people import Role, User
 from assessment.models.places import Industry, Region, RegionLevel
@@ -30,6 +40,12 @@ __all__ = [
     "Industry",
     "IssuedPdf",
     "IssuedReport",
+    "MonitoringDecision",
+    "MonitoringDecisionKind",
+    "MonitoringFlag",
+    "MonitoringReturn",
+    "MonitoringReturnState",
+    "MonitoringWindow",
     "Notification",
     "Organisation",
     "Platform",
@@ -37,9 +53,11 @@ __all__ = [
     "ReportBatch",
     "ReportBatchStatus",
     "RegionLevel",
+    "Renewal",
     "ReviewDecision",
     "Role",
     "ScoreSummary",
+    "SentReminder",
     "Submission",
     "SubmissionEvent",
     "SubmissionState",
