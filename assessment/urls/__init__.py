@@ -8,5 +8,6 @@ urlpatterns = [
     path("", include("assessment.urls.dashboards")),
     path("", include("assessment.urls.reports")),
     path("", include("assessment.urls.offline_filing")),
+    path("", include("assessment.urls.monitoring")),
     path("api/v1/", include("assessment.urls.api")),
 ]
