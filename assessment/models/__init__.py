@@ -1,4 +1,5 @@
 from assessment.models.cycles import AssessmentCycle
+from assessment.models.filing import ApplicationForm, CommitmentLetter, CycleRequirement
 from assessment.models.monitoring import (
     MonitoringDecision,
     MonitoringDecisionKind,
@@ -31,9 +32,12 @@ from assessment.models.tokens import ApiToken
 __all__ = [
     "Answer",
     "ApiToken",
+    "ApplicationForm",
     "AssessmentCycle",
     "Certification",
+    "CommitmentLetter",
     "ConflictDeclaration",
+    "CycleRequirement",
     "DimensionScore",
     "EventKind",
     "Evidence",
