@@ -140,6 +140,7 @@ def monitoring_window_open(
     opens_on: date,
     closes_on: date,
     fall_threshold: Decimal | None = None,
+    email: bool = True,
 ) -> MonitoringWindow:
     """Open the year's monitoring: a return, prefilled, for every certification in force."""
     if not can_open_monitoring(actor):
@@ -191,13 +192,16 @@ def monitoring_window_open(
             detail={"monitoring": "window_opened", "year": year, "tier": certification.tier},
         )
     if window.is_open():
-        _send_window_reminders(window, key="open")
+        _send_window_reminders(window, key="open", email=email)
     return window
 
 
-def _notify_operators(certification: Certification, *, kind, subject, message, params) -> None:
+def _notify_operators(
+    certification: Certification, *, kind, subject, message, params, email: bool = True
+) -> None:
     submission = certification.submission
     notifications.notification_send(
+        email=email,
         recipients=notifications.operators_of(submission),
         submission=submission,
         kind=kind,
@@ -207,7 +211,7 @@ def _notify_operators(certification: Certification, *, kind, subject, message, p
     )
 
 
-def _send_window_reminders(window: MonitoringWindow, *, key: str) -> int:
+def _send_window_reminders(window: MonitoringWindow, *, key: str, email: bool = True) -> int:
     sent = 0
     returns = window.returns.filter(state=R.OPEN).select_related(
         "certification__submission__platform"
@@ -233,6 +237,7 @@ def _send_window_reminders(window: MonitoringWindow, *, key: str) -> int:
             subject=subject,
             message=message,
             params={"year": window.year, "date": window.closes_on.isoformat()},
+            email=email,
         )
         sent += 1
     return sent
@@ -421,6 +426,7 @@ def monitoring_decide(
     kind: str,
     reason: str,
     deadline: date | None = None,
+    email: bool = True,
 ) -> MonitoringDecision:
     """An official's decision on a return, with a reason; applied to the certification at once."""
     certification = monitoring_return.certification
@@ -544,6 +550,7 @@ def monitoring_decide(
             "reason": reason,
             "date": deadline.isoformat() if deadline else "",
         },
+        email=email,
     )
     return decision
 
@@ -585,17 +592,19 @@ class DailyRun:
 
 
 @transaction.atomic
-def monitoring_daily(*, today: date | None = None) -> DailyRun:
+def monitoring_daily(*, today: date | None = None, email: bool = True) -> DailyRun:
     """Everything that happens on a date: idempotent, so running it twice changes nothing."""
     today = today or timezone.localdate()
     run = DailyRun()
     for window in MonitoringWindow.objects.filter(opens_on__lte=today):
         if window.closes_on >= today:
-            run.window_reminders += _send_window_reminders(window, key="open")
+            run.window_reminders += _send_window_reminders(window, key="open", email=email)
             days_left = (window.closes_on - today).days
             for days in REMINDER_DAYS_BEFORE_CLOSE:
                 if days_left <= days:
-                    run.window_reminders += _send_window_reminders(window, key=f"close-{days}")
+                    run.window_reminders += _send_window_reminders(
+                        window, key=f"close-{days}", email=email
+                    )
         else:
             run.missing_returns += _flag_missing(window)
     in_force = Certification.objects.filter(
@@ -620,6 +629,7 @@ def monitoring_daily(*, today: date | None = None) -> DailyRun:
                     "date": certification.valid_until.isoformat(),
                     "tier": Tier(certification.tier).label,
                 },
+                email=email,
             )
             run.expiry_reminders += 1
     for certification in in_force.filter(valid_until__lt=today):
@@ -648,6 +658,7 @@ def monitoring_daily(*, today: date | None = None) -> DailyRun:
                 "date": certification.valid_until.isoformat(),
                 "tier": Tier(certification.tier).label,
             },
+            email=email,
         )
         run.expired += 1
     if run.expired:
