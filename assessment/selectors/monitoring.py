@@ -243,3 +243,12 @@ def operator_returns(user: User) -> list[MonitoringReturn]:
 
 def tier_label(tier: str) -> str:
     return str(Tier(tier).label) if tier in Tier.values else ""
+
+
+def monitoring_history(certification_id: int) -> list[MonitoringDecision]:
+    """A certification's monitoring decisions, oldest first (for reports printed later)."""
+    return list(
+        MonitoringDecision.objects.filter(monitoring_return__certification_id=certification_id)
+        .select_related("monitoring_return__window", "decided_by")
+        .order_by("decided_at", "id")
+    )
