@@ -238,7 +238,7 @@ def _sections(rubric: Rubric, kind: str) -> dict[str, list[str]]:
 
 # --- Export --------------------------------------------------------------------------------------
 
-COLUMN_WIDTHS = (8, 34, 60, 10, 30, 8, 22, 22, 22, 22, 40)
+COLUMN_WIDTHS = (7, 26, 46, 9, 26, 7, 18, 18, 18, 18, 30)
 HEADER_FILL = PatternFill("solid", fgColor="DDE5F0")
 VALUE_FILL = PatternFill("solid", fgColor="FFF7D6")
 WRAP = Alignment(wrap_text=True, vertical="top")
@@ -318,6 +318,7 @@ def questionnaire_xlsx(*, submission: Submission, language: str = "zh-hans") -> 
                 for column, cell_content in enumerate(values, start=1):
                     cell = sheet.cell(row=row, column=column, value=cell_content)
                     cell.alignment = WRAP
+                sheet.row_dimensions[row].height = _row_height(values[:11])
                 value_cell = sheet[f"{COLUMNS['value']}{row}"]
                 value_cell.protection = Protection(locked=False)
                 value_cell.fill = VALUE_FILL
@@ -330,6 +331,8 @@ def questionnaire_xlsx(*, submission: Submission, language: str = "zh-hans") -> 
             sheet.protection.sheet = True
             sheet.protection.formatRows = False
             sheet.protection.formatColumns = False
+            _print_setup(sheet)
+            sheet.print_title_rows = "1:1"
         cover.column_dimensions["A"].width = 22
         cover.column_dimensions["B"].width = 60
         cover["A1"] = _("Offline questionnaire")
@@ -362,6 +365,7 @@ def questionnaire_xlsx(*, submission: Submission, language: str = "zh-hans") -> 
             cover[f"A{row}"] = labels[key]
             cover[f"A{row}"].font = Font(bold=True)
             cover[address] = cover_values[key]
+            cover[address].alignment = Alignment(horizontal="left")
         cover["A12"] = _(
             "Fill in the yellow column “Your answer” on each sheet. Do not add, remove, rename "
             "or move sheets, rows or codes: the file is checked when it is uploaded. Answers "
@@ -369,10 +373,34 @@ def questionnaire_xlsx(*, submission: Submission, language: str = "zh-hans") -> 
         )
         cover["A12"].alignment = WRAP
         cover.merge_cells("A12:B14")
+        cover.row_dimensions[12].height = 48
         cover.protection.sheet = True
+        _print_setup(cover)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if ord(character) > 0x2E80 else 1 for character in text)
+
+
+def _row_height(values: list) -> float:
+    """Points for a row of wrapped cells (Excel and WPS grow rows, LibreOffice's export not)."""
+    lines = 1
+    for width, value in zip(COLUMN_WIDTHS, values, strict=True):
+        for paragraph in str(value if value is not None else "").split("\n"):
+            lines = max(lines, -(-_display_width(paragraph) // max(width - 1, 1)))
+    return min(15.0 * lines, 400.0)
+
+
+def _print_setup(sheet) -> None:
+    """Landscape A4, as wide as one page, however many pages long."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 def _validation(
