@@ -152,7 +152,7 @@ def operator_monitoring(request: HttpRequest) -> HttpResponse:
 
 
 class _Field:
-    def __init__(self, indicator, value, language, error):
+    def __init__(self, indicator, value, language, error, previous=None):
         self.code = indicator.code
         self.name = f"m-{indicator.code}"
         self.id = "m-" + indicator.code.replace(".", "-")
@@ -161,6 +161,7 @@ class _Field:
         self.unit = indicator.unit.get(language) if indicator.unit else ""
         self.type = str(indicator.type)
         self.value = display_value(value)
+        self.previous = display_value(previous)
         self.error = error
         self.options = [(option.code, option.label.get(language)) for option in indicator.options]
         self.multiple = indicator.multiple
@@ -219,7 +220,13 @@ def operator_monitoring_return(request: HttpRequest, return_id: int) -> HttpResp
             return redirect("operator_monitoring")
     language = request.LANGUAGE_CODE
     fields = [
-        _Field(rubric.indicator(code), values.get(code), language, errors.get(code, ""))
+        _Field(
+            rubric.indicator(code),
+            values.get(code),
+            language,
+            errors.get(code, ""),
+            monitoring_return.previous_values.get(code),
+        )
         for code in codes
     ]
     return render(
