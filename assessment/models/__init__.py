@@ -3,6 +3,7 @@ from assessment.models.filing import ApplicationForm, CommitmentLetter, CycleReq
 from assessment.models.monitoring import (
     MonitoringDecision,
     MonitoringDecisionKind,
+    MonitoringEvidence,
     MonitoringFlag,
     MonitoringReturn,
     MonitoringReturnState,
@@ -46,6 +47,7 @@ __all__ = [
     "IssuedReport",
     "MonitoringDecision",
     "MonitoringDecisionKind",
+    "MonitoringEvidence",
     "MonitoringFlag",
     "MonitoringReturn",
     "MonitoringReturnState",

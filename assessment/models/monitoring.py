@@ -177,3 +177,40 @@ class SentReminder(models.Model):
 
     def __str__(self):
         return self.key
+
+
+def monitoring_evidence_path(evidence, filename):
+    return f"monitoring/{evidence.monitoring_return_id}/{evidence.sha256[:2]}/{evidence.sha256}"
+
+
+class MonitoringEvidence(models.Model):
+    """A file or link supporting a monitored value of a return (checked like evidence)."""
+
+    monitoring_return = models.ForeignKey(
+        MonitoringReturn, on_delete=models.CASCADE, related_name="evidence"
+    )
+    question_code = models.CharField(_("question code"), max_length=20)
+    file = models.FileField(_("file"), upload_to=monitoring_evidence_path, blank=True)
+    original_name = models.CharField(_("file name"), max_length=255, blank=True)
+    content_type = models.CharField(_("content type"), max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(_("size in bytes"), default=0)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    url = models.URLField(_("link"), max_length=500, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("monitoring evidence")
+        verbose_name_plural = _("monitoring evidence")
+        ordering = ["question_code", "uploaded_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(file="") | ~models.Q(url=""),
+                name="monitoring_evidence_is_file_or_link",
+            )
+        ]
+
+    def __str__(self):
+        return self.original_name or self.url

@@ -36,6 +36,7 @@ from assessment.models import (
     EventKind,
     MonitoringDecision,
     MonitoringDecisionKind,
+    MonitoringEvidence,
     MonitoringFlag,
     MonitoringReturn,
     MonitoringReturnState,
@@ -49,6 +50,7 @@ from assessment.models.reviews import CertificationStatus
 from assessment.permissions import can_decide_monitoring, can_edit_submission, can_open_monitoring
 from assessment.services import notifications
 from assessment.services.dashboard_cache import dashboard_cache_invalidate
+from assessment.services.evidence_files import check_evidence_file
 from assessment.services.scoring import build_score_inputs, load_score_inputs
 from assessment.services.submissions import normalise_answer, submission_copy_from_previous
 from assessment.services.workflow import lock_submission, record_event
@@ -378,6 +380,64 @@ def monitoring_return_file(
         },
     )
     return current
+
+
+@transaction.atomic
+def monitoring_evidence_add(
+    *,
+    actor: User,
+    monitoring_return: MonitoringReturn,
+    question_code: str,
+    uploaded_file=None,
+    url: str = "",
+) -> MonitoringEvidence:
+    """Attach a checked file (as questionnaire evidence) or a link to a monitored value."""
+    _require_operator(actor, monitoring_return)
+    current = MonitoringReturn.objects.select_for_update().get(pk=monitoring_return.pk)
+    if not current.window.is_open() or current.state == R.MISSING:
+        raise ApplicationError(
+            "window_closed",
+            _("The monitoring window %(year)s is not open.") % {"year": current.window.year},
+        )
+    submission = current.certification.submission
+    rubric = rubric_of(submission.rubric_version)
+    if question_code not in monitored_codes(rubric, submission.platform_kind):
+        raise ApplicationError(
+            "unknown_question",
+            _("Question %(code)s is not part of this questionnaire.") % {"code": question_code},
+            field="question_code",
+        )
+    evidence = MonitoringEvidence(
+        monitoring_return=current, question_code=question_code, uploaded_by=actor
+    )
+    if uploaded_file is not None:
+        checked = check_evidence_file(uploaded_file)
+        evidence.original_name = checked.original_name
+        evidence.content_type = checked.content_type
+        evidence.size = checked.size
+        evidence.sha256 = checked.sha256
+        evidence.file.save(checked.original_name, uploaded_file, save=False)
+    else:
+        url = (url or "").strip()
+        if not url.lower().startswith(("https://", "http://")):
+            raise ApplicationError(
+                "invalid_link", _("Enter a web address starting with https://."), field="url"
+            )
+        evidence.url = url[:500]
+    evidence.save()
+    record_event(
+        submission=submission,
+        actor=actor,
+        kind=EventKind.EVIDENCE_ADDED,
+        question_code=question_code,
+        note=f"monitoring {current.window.year}",
+        detail={
+            "monitoring_evidence": evidence.pk,
+            "name": evidence.original_name or evidence.url,
+            "sha256": evidence.sha256,
+        },
+    )
+    return evidence
 
 
 # --- Decisions -----------------------------------------------------------------------------------

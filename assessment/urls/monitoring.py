@@ -18,4 +18,14 @@ urlpatterns = [
         monitoring.operator_monitoring_return,
         name="operator_monitoring_return",
     ),
+    path(
+        "operator/monitoring/<int:return_id>/evidence/",
+        monitoring.operator_monitoring_evidence,
+        name="operator_monitoring_evidence",
+    ),
+    path(
+        "monitoring/evidence/<int:evidence_id>/",
+        monitoring.monitoring_evidence_download,
+        name="monitoring_evidence_download",
+    ),
 ]

@@ -229,6 +229,11 @@ def operator_monitoring_return(request: HttpRequest, return_id: int) -> HttpResp
         )
         for code in codes
     ]
+    evidence: dict[str, list] = {}
+    for item in monitoring_return.evidence.all():
+        evidence.setdefault(item.question_code, []).append(item)
+    for field in fields:
+        field.evidence = evidence.get(field.code, [])
     return render(
         request,
         "assessment/monitoring/operator_return.html",
@@ -242,4 +247,49 @@ def operator_monitoring_return(request: HttpRequest, return_id: int) -> HttpResp
             "incident_error": errors.get("incident_description", ""),
         },
         status=status,
+    )
+
+
+@login_required
+@require_POST
+def operator_monitoring_evidence(request: HttpRequest, return_id: int) -> HttpResponse:
+    _operator(request)
+    monitoring_return = visible_monitoring_returns(request.user).filter(pk=return_id).first()
+    if monitoring_return is None:
+        raise Http404
+    try:
+        services.monitoring_evidence_add(
+            actor=request.user,
+            monitoring_return=monitoring_return,
+            question_code=request.POST.get("question_code", ""),
+            uploaded_file=request.FILES.get("file"),
+            url=request.POST.get("url", ""),
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The evidence is attached."))
+    return redirect("operator_monitoring_return", monitoring_return.pk)
+
+
+@login_required
+def monitoring_evidence_download(request: HttpRequest, evidence_id: int) -> HttpResponse:
+    from django.http import FileResponse
+
+    from assessment.models import MonitoringEvidence
+
+    evidence = (
+        MonitoringEvidence.objects.filter(
+            monitoring_return__in=visible_monitoring_returns(request.user), pk=evidence_id
+        )
+        .exclude(file="")
+        .first()
+    )
+    if evidence is None:
+        raise Http404
+    return FileResponse(
+        evidence.file.open("rb"),
+        content_type=evidence.content_type,
+        as_attachment=True,
+        filename=evidence.original_name,
     )

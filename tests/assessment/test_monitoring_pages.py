@@ -122,3 +122,33 @@ def test_the_screen_and_compliance_take_a_fixed_number_of_queries():
     assert sum(row.returns for row in rows) == 4
     assert len(four.captured_queries) == len(two.captured_queries)
     assert len(monitoring_screen(national, window)) == 4
+
+
+def test_the_operator_attaches_checked_evidence_to_a_monitored_value(client, settings, tmp_path):
+    from assessment.models import MonitoringEvidence
+    from tests.factories import pdf_bytes, uploaded_file
+
+    settings.MEDIA_ROOT = tmp_path
+    certification = _certified()
+    _open()
+    monitoring_return = MonitoringReturn.objects.get()
+    person = operator(organisation=certification.submission.platform.organisation)
+    client.force_login(person)
+    url = f"/operator/monitoring/{monitoring_return.pk}/evidence/"
+    client.post(url, {"question_code": "D1.2", "file": uploaded_file(pdf_bytes(), "设备清单.pdf")})
+    client.post(url, {"question_code": "D5.1", "url": "https://example.cn/customers.xlsx"})
+    client.post(url, {"question_code": "D2.1", "url": "https://example.cn/x"})  # not monitored
+    client.post(url, {"question_code": "D1.2", "url": "ftp://example.cn/x"})  # not a web link
+    stored = list(MonitoringEvidence.objects.values_list("question_code", "original_name", "url"))
+    assert stored == [
+        ("D1.2", "设备清单.pdf", ""),
+        ("D5.1", "", "https://example.cn/customers.xlsx"),
+    ]
+    item = MonitoringEvidence.objects.get(question_code="D1.2")
+    assert len(item.sha256) == 64
+    page = client.get(f"/operator/monitoring/{monitoring_return.pk}/")
+    assert 'data-testid="evidence-D1.2"' in page.content.decode()
+    download = client.get(f"/monitoring/evidence/{item.pk}/")
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
+    client.force_login(operator())
+    assert client.get(f"/monitoring/evidence/{item.pk}/").status_code == 404
