@@ -9,12 +9,14 @@ _NAVIGATION = {
         ("operator_home", _("My submissions")),
         ("organisation_detail", _("My organisation")),
         ("benchmark", _("Peer benchmark")),
+        ("operator_monitoring", _("Annual monitoring")),
         ("notifications", _("Notifications")),
     ],
     Role.REVIEWER: [
         ("review_queue", _("Review queue")),
         ("panel_list", _("Expert panels")),
         ("dashboard_national", _("Dashboards")),
+        ("monitoring", _("Annual monitoring")),
         ("notifications", _("Notifications")),
     ],
     Role.EXPERT: [
@@ -24,11 +26,13 @@ _NAVIGATION = {
     Role.REGULATOR: [
         ("dashboard_national", _("Dashboards")),
         ("report_batches", _("Report batches")),
+        ("monitoring", _("Annual monitoring")),
         ("notifications", _("Notifications")),
     ],
     Role.ADMIN: [
         ("dashboard_national", _("Dashboards")),
         ("review_queue", _("Review queue")),
+        ("monitoring", _("Annual monitoring")),
         ("notifications", _("Notifications")),
         ("admin:index", _("Administration")),
     ],

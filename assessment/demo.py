@@ -16,6 +16,7 @@ from django.db import connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from assessment.demo_monitoring import seed_monitoring
 from assessment.models import (
     AssessmentCycle,
     Industry,
@@ -1018,4 +1019,5 @@ def seed_review_desk() -> dict:
         "conflicts of interest": conflicts,
         "review evidence files": _attach_demo_pdf(gd_reviewer),
         **__import__("assessment.demo_panels", fromlist=["seed_panels"]).seed_panels(),
+        **seed_monitoring(),  # annual monitoring and XLSX-filed drafts (demo_monitoring.py)
     }

@@ -133,3 +133,36 @@ def visible_panels(user: User) -> QuerySet[Panel]:
         "panel_id"
     )
     return Panel.objects.filter(level="provincial").exclude(pk__in=outside)
+
+
+# --- Annual monitoring (docs/monitoring.md) ------------------------------------------------------
+
+
+def can_open_monitoring(user: User) -> bool:
+    """Opening a year's monitoring window is national: administrators, national officials."""
+    return user.is_authenticated and (
+        user.is_admin or (user.role in (Role.REVIEWER, Role.REGULATOR) and user.is_national)
+    )
+
+
+def can_decide_monitoring(user: User, submission: Submission) -> bool:
+    """Officials (reviewers and regulators) decide on the returns of platforms in their scope."""
+    if not user.is_authenticated:
+        return False
+    if user.is_admin:
+        return True
+    return (
+        user.role in (Role.REVIEWER, Role.REGULATOR)
+        and visible_submissions(user).filter(pk=submission.pk).exists()
+    )
+
+
+def visible_monitoring_returns(user: User):
+    """The monitoring returns of the certifications whose submissions the user sees."""
+    from assessment.models import MonitoringReturn
+
+    if not user.is_authenticated or user.role == Role.EXPERT:
+        return MonitoringReturn.objects.none()
+    return MonitoringReturn.objects.filter(
+        certification__submission__in=visible_submissions(user).values("pk")
+    )

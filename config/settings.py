@@ -26,6 +26,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "t
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 # The public address printed in reports and QR codes (verification links).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Annual monitoring: a monitored value falling by more than this share is flagged (0.30 = 30 %).
+MONITORING_FALL_THRESHOLD = env_str("MONITORING_FALL_THRESHOLD", "0.30")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -235,6 +235,8 @@ class Indicator:
     options: tuple[Option, ...] = ()
     tasks: tuple[str, ...] = ()  # the Action Plan tasks it measures (codes such as "2.1")
     actionable: bool = True  # False: a past record the platform cannot improve now
+    # Re-filed every year in the annual monitoring return (年度监测), see docs/monitoring.md.
+    monitored: bool = False
 
     @property
     def dimension_code(self) -> str:
@@ -427,6 +429,8 @@ def _indicator_dict(indicator: Indicator) -> dict[str, Any]:
         indicator_dict["actionable"] = False
     if indicator.unit is not None:
         indicator_dict["unit"] = indicator.unit.to_dict()
+    if indicator.monitored:  # only when set: older stored versions keep their fingerprint
+        indicator_dict["monitored"] = True
     if indicator.type == QuestionType.ORDINAL:
         indicator_dict["anchors"] = [anchor.label.to_dict() for anchor in indicator.anchors]
     if indicator.type == QuestionType.CHOICE:
@@ -924,7 +928,16 @@ class _Reader:
             node,
             path,
             required=("code", "title", "help", "type", "evidence", "criteria"),
-            optional=("unit", "kinds", "anchors", "multiple", "options", "tasks", "actionable"),
+            optional=(
+                "unit",
+                "kinds",
+                "anchors",
+                "multiple",
+                "options",
+                "tasks",
+                "actionable",
+                "monitored",
+            ),
         )
         if node is None:
             return None
@@ -935,6 +948,11 @@ class _Reader:
         if node.get("actionable") is not None:
             actionable = self.boolean(node["actionable"], _key(path, "actionable"))
             complete = complete and actionable is not None
+        monitored = False
+        if node.get("monitored") is not None:
+            monitored_or_none = self.boolean(node["monitored"], _key(path, "monitored"))
+            complete = complete and monitored_or_none is not None
+            monitored = bool(monitored_or_none)
         code = None
         code_path = _key(path, "code")
         if node.get("code") is not None:
@@ -1054,6 +1072,7 @@ class _Reader:
             criteria=tuple(criteria),
             tasks=tasks,
             actionable=bool(actionable),
+            monitored=monitored,
         )
 
     def indicator_tasks(self, node: Any, path: str) -> tuple[str, ...] | None:

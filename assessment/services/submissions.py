@@ -32,6 +32,7 @@ from assessment.models import (
 )
 from assessment.permissions import can_edit_submission
 from assessment.selectors.submissions import result_if_verified
+from assessment.services import filing
 from assessment.services.evidence_files import check_evidence_file
 from assessment.services.notifications import notify_resubmitted
 from assessment.services.scoring import load_score_inputs, submission_rescore
@@ -661,9 +662,11 @@ def submission_submit(*, actor: User, submission: Submission, note: str = "") ->
             % {"state": S(locked.state).label},
         )
     _refuse_incomplete(locked)
+    filing.require_commitment_letter(locked)
     submission_rescore(submission=locked)
     locked.claimed_result = _claimed_result(locked)
     locked.save(update_fields=["claimed_result", "updated_at"])
+    filing.application_form_queue(locked)
     submission_transition(
         submission=locked,
         to_state=S.SUBMITTED,
@@ -687,6 +690,8 @@ def submission_resubmit(*, actor: User, submission: Submission, note: str = "") 
             _("Only a submission sent back for revision can be resubmitted."),
         )
     _refuse_incomplete(locked)
+    filing.require_commitment_letter(locked)
+    filing.application_form_queue(locked)
     reopened = list(
         Answer.objects.filter(submission=locked, reopened=True).values_list(
             "question_code", flat=True

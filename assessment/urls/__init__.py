@@ -8,5 +8,8 @@ urlpatterns = [
     path("", include("assessment.urls.dashboards")),
     path("", include("assessment.urls.reports")),
     path("", include("assessment.urls.panels")),
+    path("", include("assessment.urls.offline_filing")),
+    path("", include("assessment.urls.monitoring")),
+    path("", include("assessment.urls.filing")),
     path("api/v1/", include("assessment.urls.api")),
 ]

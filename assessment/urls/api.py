@@ -9,6 +9,7 @@ from assessment.api.exceptions import api_not_found
 from assessment.api.views import (
     dashboards,
     docs,
+    offline_filing,
     organisations,
     panels,
     public,
@@ -39,6 +40,11 @@ evidence_item_paths = [
 submission_paths = [
     path("answers/", submissions.AnswersView.as_view(), name="api-answers"),
     path("completeness/", submissions.CompletenessView.as_view(), name="api-completeness"),
+    path(
+        "questionnaire/xlsx/",
+        offline_filing.QuestionnaireXlsxView.as_view(),
+        name="api-questionnaire-xlsx",
+    ),
     path("evidence/", submissions.EvidenceListView.as_view(), name="api-evidence"),
     path("evidence/files/", submissions.EvidenceFileView.as_view(), name="api-evidence-files"),
     path("evidence/links/", submissions.EvidenceLinkView.as_view(), name="api-evidence-links"),
