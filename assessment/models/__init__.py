@@ -2,6 +2,21 @@ from assessment.models.cycles import AssessmentCycle
 from assessment.models.organisations import Organisation, Platform
 from assessment.models.people import Role, User
 from assessment.models.places import Industry, Region, RegionLevel
+from assessment.models.programme import (
+    CallForApplications,
+    FormalCheck,
+    NoticeEntry,
+    Objection,
+    ObjectionAttachment,
+    ObjectionStatus,
+    ProvinceQuota,
+    Publication,
+    PublicNotice,
+    Recommendation,
+    RecommendationEntry,
+    Route,
+    SpotCheckDraw,
+)
 from assessment.models.reports import IssuedPdf, IssuedReport, ReportBatch, ReportBatchStatus
 from assessment.models.reviews import Certification, ConflictDeclaration, Notification
 from assessment.models.submissions import (
@@ -19,6 +34,19 @@ from assessment.models.targets import Target
 from assessment.models.tokens import ApiToken
 
 __all__ = [
+    "CallForApplications",
+    "FormalCheck",
+    "NoticeEntry",
+    "Objection",
+    "ObjectionAttachment",
+    "ObjectionStatus",
+    "ProvinceQuota",
+    "PublicNotice",
+    "Publication",
+    "Recommendation",
+    "RecommendationEntry",
+    "Route",
+    "SpotCheckDraw",
     "Answer",
     "ApiToken",
     "AssessmentCycle",

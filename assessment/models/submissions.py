@@ -232,6 +232,15 @@ class EventKind(models.TextChoices):
     CERTIFIED = "certified", _("Certified")
     REVOKED = "revoked", _("Certification revoked")
     COPIED = "copied", _("Copied from the previous cycle")
+    # The programme's steps (docs/programme.md).
+    TIER_APPLIED = "tier_applied", _("Tier applied for")
+    SPOT_CHECK = "spot_check", _("Spot-check draw")
+    RECOMMENDED = "recommended", _("Recommended by the province")
+    FORMAL_CHECK = "formal_check", _("Ministry formal check")
+    NOTICE_LISTED = "notice_listed", _("Listed in a public notice")
+    OBJECTION_FILED = "objection_filed", _("Objection filed")
+    OBJECTION_ANSWERED = "objection_answered", _("Objection answered")
+    PUBLISHED = "published", _("Published")
 
 
 class AppendOnlyQuerySet(models.QuerySet):
