@@ -13,11 +13,13 @@ _NAVIGATION = {
     ],
     Role.REVIEWER: [
         ("review_queue", _("Review queue")),
+        ("programme_overview", _("Programme")),
         ("dashboard_national", _("Dashboards")),
         ("notifications", _("Notifications")),
     ],
     Role.REGULATOR: [
         ("dashboard_national", _("Dashboards")),
+        ("programme_overview", _("Programme")),
         ("report_batches", _("Report batches")),
         ("notifications", _("Notifications")),
     ],
@@ -31,6 +33,7 @@ _NAVIGATION = {
 _PUBLIC = [
     ("rubric_list", _("Rubric")),
     ("public_register", _("Certified platforms")),
+    ("public_notices", _("Public notices")),
     ("verify_report", _("Verify a report")),
 ]
 
