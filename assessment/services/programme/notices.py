@@ -265,10 +265,13 @@ def objection_answer(*, actor: User, objection: Objection, upheld: bool, answer:
 
 def decision_number(call: CallForApplications, *, year: int) -> tuple[str, int]:
     """The next decision number of `year` under the call's pattern."""
-    used = Publication.objects.filter(published_at__year=year).aggregate(top=Max("sequence"))
+    pattern = call.decision_number_pattern
+    used = Publication.objects.filter(
+        published_at__year=year, notice__call__decision_number_pattern=pattern
+    ).aggregate(top=Max("sequence"))
     sequence = (used["top"] or 0) + 1
     while True:
-        number = call.decision_number_pattern.format(year=year, number=sequence)
+        number = pattern.format(year=year, number=sequence)
         if not Publication.objects.filter(decision_number=number).exists():
             return number, sequence
         sequence += 1
