@@ -1017,4 +1017,5 @@ def seed_review_desk() -> dict:
         "notifications": notices,
         "conflicts of interest": conflicts,
         "review evidence files": _attach_demo_pdf(gd_reviewer),
+        **__import__("assessment.demo_programme").demo_programme.seed_programme(),
     }

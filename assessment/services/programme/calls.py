@@ -315,6 +315,8 @@ def _certify_on_self_assessment(*, actor: User, submission: Submission, now) -> 
         )
         return
     summary = getattr(submission, "score_summary", None)
+    submission.proposed_tier = Tier.BASIC
+    submission.save(update_fields=["proposed_tier", "updated_at"])
     certification = Certification.objects.create(
         submission=submission,
         tier=Tier.BASIC,
