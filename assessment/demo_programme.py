@@ -200,7 +200,8 @@ def _panel_stand_in(submission, *, tier, actor):
 def seed_programme() -> dict:
     """Three calls of 2027 (the ministry's, Guangdong's, Zhejiang's) and 22 platforms along
     their routes; notification emails are not sent."""
-    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+    mailers = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    with override_settings(MAILERS=mailers):
         return _seed_programme()
 
 
