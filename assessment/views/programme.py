@@ -38,6 +38,7 @@ from assessment.permissions import (
 from assessment.selectors import programme as selectors
 from assessment.services import programme as services
 from assessment.services.evidence_files import ACCEPT_ATTRIBUTE
+from assessment.services.programme.common import calls_by_tier
 from assessment.services.programme.notices import notice_is_open
 from questionnaires.choices import Tier
 
@@ -363,7 +364,6 @@ def apply(request: HttpRequest, submission_id: int) -> HttpResponse:
         visible_submissions(request.user).select_related("platform__organisation", "cycle"),
         pk=submission_id,
     )
-    call = services.call_for_submission(submission)
     if request.method == "POST":
         try:
             services.tier_apply(
@@ -374,10 +374,12 @@ def apply(request: HttpRequest, submission_id: int) -> HttpResponse:
         else:
             messages.success(request, _("The tier you apply for is saved."))
             return redirect("programme_apply", submission.pk)
+    governing = calls_by_tier(submission)
+    call = services.call_for_submission(submission)
     context = {
         "submission": submission,
         "call": call,
-        "tiers": [Tier(tier) for tier in call.tiers] if call else [],
+        "tiers": [Tier(tier) for tier in governing],
         "now": timezone.now(),
     }
     return render(request, "assessment/programme/apply.html", context)

@@ -656,3 +656,18 @@ def test_every_step_is_an_event_in_time_order():
     assert all(e.actor_id for e in events)
     transitions = [e.to_state for e in events if e.kind == "state_changed"]
     assert transitions == ["recommended", "expert_review", "public_notice", "certified"]
+
+
+def test_operator_can_switch_from_a_provincial_tier_to_a_ministry_tier():
+    """Regression: with basic applied for, the province's call governed and leading (only in
+    the ministry's call) was refused."""
+    call = call_for_applications()
+    call_for_applications(cycle=call.cycle, region=region(PROVINCE), tiers=["basic", "growth"])
+    submission = answered_submission(tier="basic", state="draft", cycle=call.cycle)
+    operator = submission.created_by
+    programme.tier_apply(actor=operator, submission=submission, tier="basic")
+    assert programme.call_for_submission(submission).region_id == PROVINCE
+    programme.tier_apply(actor=operator, submission=submission, tier="leading")
+    submission.refresh_from_db()
+    assert submission.tier_applied == "leading"
+    assert programme.call_for_submission(submission) == call

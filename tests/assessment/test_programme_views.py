@@ -250,3 +250,24 @@ def test_pages_in_english(client, name):
     client.force_login(ministry_official())
     response = client.get(reverse(name))
     assert response.status_code == 200
+
+
+def test_administrator_sets_the_central_enterprise_flag(client):
+    from assessment.models import Organisation
+    from tests.factories import OrganisationFactory, admin
+
+    organisation = OrganisationFactory()
+    client.force_login(admin())
+    url = reverse("admin:assessment_organisation_change", args=[organisation.pk])
+    page = client.get(url)
+    assert 'name="is_central"' in page.content.decode()
+    client.post(
+        url,
+        {
+            "credit_code": organisation.credit_code,
+            "name": organisation.name,
+            "region": organisation.region_id,
+            "is_central": "on",
+        },
+    )
+    assert Organisation.objects.get(pk=organisation.pk).is_central

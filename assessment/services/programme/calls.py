@@ -32,6 +32,7 @@ from assessment.permissions import (
 )
 from assessment.services.programme.common import (
     call_for_submission,
+    calls_by_tier,
     cap_tier,
     province_of,
     require_state,
@@ -182,12 +183,13 @@ def tier_apply(*, actor: User, submission: Submission, tier: str) -> Submission:
         )
     locked = lock_submission(submission.pk)
     require_state(locked, S.DRAFT, action=_("change the tier applied for"))
-    call = call_for_submission(locked)
-    if call is None:
+    governing = calls_by_tier(locked)
+    if not governing:
         raise ApplicationError(
             "no_call", _("There is no call for applications in this cycle yet."), field="tier"
         )
-    if tier not in Tier.values or tier not in call.tiers:
+    call = governing.get(tier)
+    if call is None:
         raise ApplicationError(
             "tier_not_open", _("Choose one of the tiers this call is open to."), field="tier"
         )

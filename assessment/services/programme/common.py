@@ -32,12 +32,27 @@ def province_of(submission: Submission) -> str | None:
 def call_for_submission(submission: Submission) -> CallForApplications | None:
     """The call that governs `submission`: its province's call of the cycle when that call is
     open to the tier applied for, otherwise the ministry's call; None outside the programme."""
+    return call_for_tier(submission, submission.tier_applied)
+
+
+def calls_by_tier(submission: Submission) -> dict[str, CallForApplications]:
+    """For each tier some call of the submission's cycle is open to, the call that would
+    govern an application for it."""
+    governing = {}
+    for tier in Tier.values:
+        call = call_for_tier(submission, tier)
+        if call is not None and tier in call.tiers:
+            governing[tier] = call
+    return governing
+
+
+def call_for_tier(submission: Submission, tier: str) -> CallForApplications | None:
     calls = list(
         CallForApplications.objects.filter(cycle_id=submission.cycle_id).select_related("region")
     )
     province = province_of(submission)
     for call in calls:
-        if call.region_id and call.region_id == province and submission.tier_applied in call.tiers:
+        if call.region_id and call.region_id == province and tier in call.tiers:
             return call
     return next((call for call in calls if call.region_id is None), None)
 
