@@ -271,3 +271,33 @@ def test_administrator_sets_the_central_enterprise_flag(client):
         },
     )
     assert Organisation.objects.get(pk=organisation.pk).is_central
+
+
+def test_public_notice_page_query_count_does_not_grow_with_the_list(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    call = call_for_applications(quota_leading=10)
+    counts = []
+    for size in (1, 3):
+        submissions = _proposed(call, size)
+        programme.recommendation_sign(
+            actor=provincial_lead(PROVINCE),
+            call=call,
+            province_code=PROVINCE,
+            tier="leading",
+            entries=[(submission, "推荐") for submission in submissions],
+        )
+        for submission in submissions:
+            programme.formal_check_decide(
+                actor=ministry_official(), submission=submission, complete=True, eligible=True
+            )
+            to_public_notice(submission, tier="leading")
+        notice = programme.notice_publish(actor=ministry_official(), call=call, province_code=None)
+        for entry in notice.entries.all():
+            programme.objection_file(entry=entry, name="甲", phone="1", text="异议")
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("public_notice", args=[notice.pk]))
+        assert response.status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
