@@ -301,3 +301,35 @@ def test_public_notice_page_query_count_does_not_grow_with_the_list(client):
         assert response.status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_pipeline_waits_count_from_entering_the_stage():
+    from django.db import connection
+
+    from assessment.models import SubmissionEvent
+    from assessment.selectors.dashboards import DashboardFilters, dashboard_data
+    from assessment.selectors.programme import pipeline
+
+    call = call_for_applications()
+    (submission,) = _proposed(call)
+    programme.recommendation_sign(
+        actor=provincial_lead(PROVINCE),
+        call=call,
+        province_code=PROVINCE,
+        tier="leading",
+        entries=[(submission, "推荐")],
+    )
+    event = SubmissionEvent.objects.filter(submission=submission, to_state="recommended").get()
+    with connection.cursor() as cursor:  # events are append-only: back-date it in raw SQL
+        cursor.execute(
+            "UPDATE assessment_submissionevent SET created_at = %s WHERE id = %s",
+            [timezone.now() - timedelta(days=4), event.pk],
+        )
+    stages = {stage.state: stage for stage in pipeline(ministry_official(), cycle_id=call.cycle_id)}
+    assert stages["recommended"].count == 1
+    assert 3.9 < stages["recommended"].median_days < 4.1
+    # The dashboards' pipeline has the programme's stages too.
+    data = dashboard_data(user=None, filters=DashboardFilters(cycle=call.cycle.code))
+    rows = {row["state"]: row for row in data["pipeline"]}
+    assert rows["recommended"]["submissions"] == 1
+    assert {"expert_review", "site_check", "public_notice"} <= set(rows)
