@@ -54,7 +54,8 @@ class IndustryAdmin(admin.ModelAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "credit_code", "region"]
+    list_display = ["name", "credit_code", "region", "is_central"]
+    list_filter = ["is_central"]  # 央企: applies directly to the ministry (docs/programme.md)
     search_fields = ["name", "credit_code"]
     autocomplete_fields = ["region"]
 

@@ -15,6 +15,7 @@ _NAVIGATION = {
     Role.REVIEWER: [
         ("review_queue", _("Review queue")),
         ("panel_list", _("Expert panels")),
+        ("programme_overview", _("Programme")),
         ("dashboard_national", _("Dashboards")),
         ("monitoring", _("Annual monitoring")),
         ("notifications", _("Notifications")),
@@ -25,6 +26,7 @@ _NAVIGATION = {
     ],
     Role.REGULATOR: [
         ("dashboard_national", _("Dashboards")),
+        ("programme_overview", _("Programme")),
         ("report_batches", _("Report batches")),
         ("monitoring", _("Annual monitoring")),
         ("notifications", _("Notifications")),
@@ -40,6 +42,7 @@ _NAVIGATION = {
 _PUBLIC = [
     ("rubric_list", _("Rubric")),
     ("public_register", _("Certified platforms")),
+    ("public_notices", _("Public notices")),
     ("verify_report", _("Verify a report")),
 ]
 

@@ -1020,4 +1020,5 @@ def seed_review_desk() -> dict:
         "review evidence files": _attach_demo_pdf(gd_reviewer),
         **__import__("assessment.demo_panels", fromlist=["seed_panels"]).seed_panels(),
         **seed_monitoring(),  # annual monitoring and XLSX-filed drafts (demo_monitoring.py)
+        **__import__("assessment.demo_programme").demo_programme.seed_programme(),
     }

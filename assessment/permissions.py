@@ -166,3 +166,40 @@ def visible_monitoring_returns(user: User):
     return MonitoringReturn.objects.filter(
         certification__submission__in=visible_submissions(user).values("pk")
     )
+
+
+# --- The programme (docs/programme.md) -----------------------------------------------------------
+
+
+def is_ministry_official(user: User) -> bool:
+    """A national reviewer or regulator: the ministry's steps (formal check, ministry notice,
+    publication, the ministry's call)."""
+    return (
+        user.is_authenticated
+        and user.role in (Role.REVIEWER, Role.REGULATOR)
+        and bool(user.is_national)
+    )
+
+
+def provincial_official_for(user: User, province_code: str) -> bool:
+    """A provincial (not national) reviewer or regulator covering `province_code`."""
+    if not user.is_authenticated or user.is_national:
+        return False
+    if user.role not in (Role.REVIEWER, Role.REGULATOR):
+        return False
+    return province_code in (region_codes_in_scope(user) or set())
+
+
+def provincial_lead_for(user: User, province_code: str) -> bool:
+    """Who signs a province's recommendation: its regulator or a lead reviewer of it."""
+    return provincial_official_for(user, province_code) and (
+        user.role == Role.REGULATOR or user.is_lead_reviewer
+    )
+
+
+def acts_for_province(user: User, *, province_code: str | None) -> bool:
+    """The provincial level of a step: the province's officials, or for a central enterprise
+    (province_code None) the ministry's."""
+    if province_code is None:
+        return is_ministry_official(user)
+    return provincial_official_for(user, province_code)

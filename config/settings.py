@@ -223,6 +223,7 @@ SPECTACULAR_SETTINGS = {
         "TierEnum": "questionnaires.choices.Tier",
         "CertificationStatusEnum": "assessment.models.reviews.CertificationStatus",
         "ReportBatchStatusEnum": "assessment.models.reports.ReportBatchStatus",
+        "ObjectionStatusEnum": "assessment.models.programme.ObjectionStatus",
     },
     "COMPONENT_SPLIT_REQUEST": True,
     "PATH_CONVERTER_OVERRIDES": {

@@ -432,3 +432,56 @@ def panel_submission(*, tier: str = "growth", **fields):
     """A reviewed submission applying for `tier` (its answers reach it), waiting for a panel."""
     fields.setdefault("state", "expert_review")
     return reviewed_submission(result=tier, tier_applied=tier, **fields)
+
+
+# --- Programme (issue 14, i14a): calls, and submissions brought to a stage ----------------------
+
+
+def ministry_official(**fields) -> User:
+    """A national reviewer: the ministry's formal check, notice and publication."""
+    return UserFactory(role=Role.REVIEWER, is_national=True, **fields)
+
+
+def provincial_lead(*region_codes: str, **fields) -> User:
+    return UserFactory(
+        role=Role.REVIEWER, is_lead_reviewer=True, regions=list(region_codes), **fields
+    )
+
+
+def call_for_applications(*, cycle=None, region=None, **fields):
+    """A call of `cycle` (a fresh one by default) open since yesterday for 30 days."""
+    from assessment.models import CallForApplications
+
+    now = timezone.now()
+    fields.setdefault("opens_at", now - timedelta(days=1))
+    fields.setdefault("closes_at", now + timedelta(days=30))
+    return CallForApplications.objects.create(
+        cycle=cycle or CycleFactory(),
+        region=region,
+        title_zh_hans=fields.pop("title_zh_hans", "2027年度工业互联网平台培优申报通知"),
+        title_en=fields.pop("title_en", "2027 call for applications"),
+        created_by=fields.pop("created_by", None) or ministry_official(),
+        **fields,
+    )
+
+
+def programme_submission(*, call, tier: str = "leading", result: str | None = None, **fields):
+    """A reviewed submission (in review, decisions made) of `call`'s cycle applying for
+    `tier`, its answers reaching `result` (the tier by default)."""
+    submission = reviewed_submission(result=result or tier, cycle=call.cycle, **fields)
+    submission.tier_applied = tier
+    submission.save(update_fields=["tier_applied"])
+    return submission
+
+
+def to_public_notice(submission, *, tier: str, actor=None):
+    """Stand in for the expert panel (branch i14b): move a submission that awaits the panel
+    to the public notice with the panel's proposed tier, through the workflow service."""
+    from assessment.services.workflow import submission_transition
+
+    submission.refresh_from_db()
+    submission.proposed_tier = tier
+    submission.save(update_fields=["proposed_tier"])
+    return submission_transition(
+        submission=submission, to_state="public_notice", actor=actor or ministry_official()
+    )

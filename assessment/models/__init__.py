@@ -25,6 +25,21 @@ from assessment.models.panels import (
 )
 from assessment.models.people import Role, User
 from assessment.models.places import Industry, Region, RegionLevel
+from assessment.models.programme import (
+    CallForApplications,
+    FormalCheck,
+    NoticeEntry,
+    Objection,
+    ObjectionAttachment,
+    ObjectionStatus,
+    ProvinceQuota,
+    Publication,
+    PublicNotice,
+    Recommendation,
+    RecommendationEntry,
+    Route,
+    SpotCheckDraw,
+)
 from assessment.models.reports import IssuedPdf, IssuedReport, ReportBatch, ReportBatchStatus
 from assessment.models.reviews import Certification, ConflictDeclaration, Notification
 from assessment.models.site_checks import (
@@ -65,6 +80,19 @@ __all__ = [
     "SiteCheckItemKind",
     "SiteCheckItemStatus",
     "SiteCheckVerdict",
+    "CallForApplications",
+    "FormalCheck",
+    "NoticeEntry",
+    "Objection",
+    "ObjectionAttachment",
+    "ObjectionStatus",
+    "ProvinceQuota",
+    "PublicNotice",
+    "Publication",
+    "Recommendation",
+    "RecommendationEntry",
+    "Route",
+    "SpotCheckDraw",
     "Answer",
     "ApiToken",
     "ApplicationForm",

@@ -21,6 +21,9 @@ class Organisation(models.Model):
     region = models.ForeignKey(
         "assessment.Region", verbose_name=_("region"), on_delete=models.PROTECT
     )
+    # 央企: under central management; applies directly to the ministry, skipping the province.
+    # Set by an administrator.
+    is_central = models.BooleanField(_("central enterprise"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

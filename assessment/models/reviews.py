@@ -7,6 +7,8 @@ from questionnaires.choices import Tier
 
 class CertificationStatus(models.TextChoices):
     AWAITING_SIGN_OFF = "awaiting_sign_off", _("Awaiting national sign-off")
+    # Proposed by the provincial review of a programme submission; the publication signs it.
+    IN_PROGRAMME = "in_programme", _("Proposed, awaiting publication")
     CERTIFIED = "certified", _("Certified")
     REVOKED = "revoked", _("Revoked")
 

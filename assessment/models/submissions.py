@@ -235,6 +235,15 @@ class EventKind(models.TextChoices):
     # Expert panels and on-site checks (branch i14b)
     PANEL = "panel", _("Expert panel")
     SITE_CHECK = "site_check", _("On-site check")
+    # The programme's steps (docs/programme.md).
+    TIER_APPLIED = "tier_applied", _("Tier applied for")
+    SPOT_CHECK = "spot_check", _("Spot-check draw")
+    RECOMMENDED = "recommended", _("Recommended by the province")
+    FORMAL_CHECK = "formal_check", _("Ministry formal check")
+    NOTICE_LISTED = "notice_listed", _("Listed in a public notice")
+    OBJECTION_FILED = "objection_filed", _("Objection filed")
+    OBJECTION_ANSWERED = "objection_answered", _("Objection answered")
+    PUBLISHED = "published", _("Published")
 
 
 class AppendOnlyQuerySet(models.QuerySet):

@@ -63,6 +63,11 @@ PIPELINE_STATES = [
     SubmissionState.IN_REVIEW,
     SubmissionState.REVISION_REQUESTED,
     SubmissionState.RESUBMITTED,
+    # The programme's stages (docs/programme.md).
+    SubmissionState.RECOMMENDED,
+    SubmissionState.EXPERT_REVIEW,
+    SubmissionState.SITE_CHECK,
+    SubmissionState.PUBLIC_NOTICE,
     SubmissionState.CERTIFIED,
 ]
 # What the tile map can be coloured by: a key of each child row, and its label.

@@ -83,7 +83,10 @@ def score_breakdown(submission: Submission) -> dict[str, Any]:
     """The authoritative score: the certification's frozen snapshot when certified, else the
     stored score summary (scored afresh, without storing, if there is none yet)."""
     certification = certification_of(submission)
-    if certification is not None and certification.status != CertificationStatus.AWAITING_SIGN_OFF:
+    if certification is not None and certification.status not in (
+        CertificationStatus.AWAITING_SIGN_OFF,
+        CertificationStatus.IN_PROGRAMME,
+    ):
         return certification.snapshot
     try:
         return submission.score_summary.breakdown

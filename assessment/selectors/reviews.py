@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Page, Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -967,8 +967,17 @@ class RegisterFilters:
 def register_certifications(*, filters: RegisterFilters, today: date | None = None) -> Page:
     """Certified platforms whose certification is in force, newest tier first (paged)."""
     today = today or timezone.localdate()
-    certifications = Certification.objects.filter(
+    in_force = Certification.objects.filter(
         status=CertificationStatus.CERTIFIED, valid_until__gte=today
+    )
+    # One current tier per platform: a later certification in force supersedes earlier ones.
+    certifications = in_force.exclude(
+        Exists(
+            in_force.filter(
+                submission__platform_id=OuterRef("submission__platform_id"),
+                certified_at__gt=OuterRef("certified_at"),
+            )
+        )
     )
     if filters.q:
         certifications = certifications.filter(

@@ -33,7 +33,7 @@ from assessment.models.reviews import CertificationStatus
 from assessment.models.submissions import ReviewDecisionKind
 from assessment.permissions import can_review_submission, visible_organisations
 from assessment.selectors.reviews import missing_required_checks
-from assessment.services import notifications
+from assessment.services import notifications, programme
 from assessment.services.dashboard_cache import dashboard_cache_invalidate
 from assessment.services.scoring import submission_rescore
 from assessment.services.workflow import lock_submission, record_event, submission_transition
@@ -105,6 +105,14 @@ def _certification(submission: Submission, *, lock: bool = False) -> Certificati
 
 def _require_no_pending_sign_off(submission: Submission) -> None:
     certification = _certification(submission)
+    if certification is not None and certification.status == CertificationStatus.IN_PROGRAMME:
+        raise ApplicationError(
+            "proposed_in_programme",
+            _(
+                "The tier of this submission is proposed and on the programme's route; "
+                "nothing can change unless it is returned to the province."
+            ),
+        )
     if certification is not None and certification.status == CertificationStatus.AWAITING_SIGN_OFF:
         raise ApplicationError(
             "awaiting_sign_off",
@@ -449,7 +457,7 @@ def _certify(certification: Certification, *, actor: User, locked: Submission, n
             "tier": certification.tier,
             "rubric": certification.rubric_label,
             "valid_until": certification.valid_until.isoformat(),
-            "progress_index": certification.snapshot["progress_index"],
+            "progress_index": certification.snapshot.get("progress_index"),
         },
     )
     extra = [certification.proposed_by] if certification.signed_off_by_id else []
@@ -482,6 +490,13 @@ def certification_propose(*, actor: User, submission: Submission) -> Certificati
                 "there is nothing to certify."
             ),
         )
+    call = programme.call_for_submission(locked)
+    if call is not None:  # the programme's route replaces the national sign-off
+        certification = programme.provincial_review_complete(
+            actor=actor, submission=locked, result=result, call=call
+        )
+        submission.state = locked.state
+        return certification
     now = timezone.now()
     certification = Certification(
         submission=locked,

@@ -35,6 +35,7 @@ from assessment.selectors.submissions import result_if_verified
 from assessment.services import filing
 from assessment.services.evidence_files import check_evidence_file
 from assessment.services.notifications import notify_resubmitted
+from assessment.services.programme.calls import application_check
 from assessment.services.scoring import load_score_inputs, submission_rescore
 from assessment.services.workflow import lock_submission, record_event, submission_transition
 from questionnaires.rubric import AnswerError, Rubric, validate_answer
@@ -663,6 +664,7 @@ def submission_submit(*, actor: User, submission: Submission, note: str = "") ->
         )
     _refuse_incomplete(locked)
     filing.require_commitment_letter(locked)
+    application_check(locked)  # under a call: the tier applied for, within its window
     submission_rescore(submission=locked)
     locked.claimed_result = _claimed_result(locked)
     locked.save(update_fields=["claimed_result", "updated_at"])

@@ -16,8 +16,8 @@ S = SubmissionState
 ALLOWED_TRANSITIONS: dict[str, set[str]] = {
     S.DRAFT: {S.SUBMITTED, S.WITHDRAWN},
     # basic: a submission left out of the province's spot-check sample is certified on its
-    # self-assessment once the call closes.
-    S.SUBMITTED: {S.IN_REVIEW, S.CERTIFIED, S.WITHDRAWN},
+    # self-assessment (or one that does not reach it) once the call closes.
+    S.SUBMITTED: {S.IN_REVIEW, S.CERTIFIED, S.NOT_CERTIFIED, S.WITHDRAWN},
     S.IN_REVIEW: {
         S.REVISION_REQUESTED,
         S.CERTIFIED,

@@ -11,5 +11,6 @@ urlpatterns = [
     path("", include("assessment.urls.offline_filing")),
     path("", include("assessment.urls.monitoring")),
     path("", include("assessment.urls.filing")),
+    path("", include("assessment.urls.programme")),
     path("api/v1/", include("assessment.urls.api")),
 ]

@@ -12,6 +12,7 @@ from assessment.api.views import (
     offline_filing,
     organisations,
     panels,
+    programme,
     public,
     reference,
     reports,
@@ -65,6 +66,37 @@ submission_paths = [
     ),
     path("certify/", reviews.CertifyView.as_view(), name="api-certify"),
     path("conflict/", reviews.ConflictView.as_view(), name="api-conflict"),
+    # The programme
+    path("tier-applied/", programme.TierAppliedView.as_view(), name="api-tier-applied"),
+    path("formal-check/", programme.FormalCheckView.as_view(), name="api-formal-check"),
+]
+programme_paths = [
+    path("calls/", programme.CallListView.as_view(), name="api-calls"),
+    path("calls/<id:call_id>/quotas/", programme.QuotaView.as_view(), name="api-quotas"),
+    path("calls/<id:call_id>/pipeline/", programme.PipelineView.as_view(), name="api-pipeline"),
+    path(
+        "calls/<id:call_id>/spot-check/", programme.SpotCheckView.as_view(), name="api-spot-check"
+    ),
+    path(
+        "calls/<id:call_id>/recommendations/",
+        programme.RecommendationsView.as_view(),
+        name="api-recommendations",
+    ),
+    path(
+        "calls/<id:call_id>/notices/",
+        programme.NoticePublishView.as_view(),
+        name="api-notice-publish",
+    ),
+    path(
+        "notices/<id:notice_id>/publication/",
+        programme.PublicationIssueView.as_view(),
+        name="api-publication-issue",
+    ),
+    path(
+        "objections/<id:objection_id>/answer/",
+        programme.ObjectionAnswerView.as_view(),
+        name="api-objection-answer",
+    ),
 ]
 certification_paths = [
     path("", reviews.CertificationView.as_view(), name="api-certification"),
@@ -154,6 +186,23 @@ urlpatterns = [
         name="api-rubric-draft-publish",
     ),
     path("public/register/", public.RegisterView.as_view(), name="api-public-register"),
+    path("public/notices/", programme.NoticeListView.as_view(), name="api-public-notices"),
+    path(
+        "public/notices/<id:notice_id>/",
+        programme.NoticeDetailView.as_view(),
+        name="api-public-notice",
+    ),
+    path(
+        "public/notice-entries/<id:entry_id>/objections/",
+        programme.ObjectionFileView.as_view(),
+        name="api-objection-file",
+    ),
+    path(
+        "public/publications/",
+        programme.PublicationListView.as_view(),
+        name="api-public-publications",
+    ),
+    path("programme/", include(programme_paths)),
     path("public/verify/<str:number>/", public.VerifyView.as_view(), name="api-public-verify"),
     path("", include(router.urls)),
     # Anything else under /api/v1/ is a JSON 404, never the HTML error page.

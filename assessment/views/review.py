@@ -282,6 +282,15 @@ def certify(request: HttpRequest, submission_id: int) -> HttpResponse:
             _("Certified at the %(tier)s tier, valid until %(date)s.")
             % {"tier": Tier(certification.tier).label, "date": certification.valid_until},
         )
+    elif certification.status == CertificationStatus.IN_PROGRAMME:
+        messages.success(
+            request,
+            _("The %(tier)s tier is proposed; it goes on along the programme's route (%(stage)s).")
+            % {
+                "tier": Tier(certification.tier).label,
+                "stage": S(certification.submission.state).label,
+            },
+        )
     else:
         messages.success(
             request,

@@ -1,6 +1,7 @@
 import pytest
 from django.core.management import CommandError, call_command
 
+from assessment import demo_programme
 from assessment.models import (
     Answer,
     AssessmentCycle,
@@ -43,8 +44,10 @@ def snapshot():
 
 def test_seed_demo_creates_the_requested_number_of_platforms():
     call_command("seed_demo", platforms=40, seed=3)
-    assert Platform.objects.count() == 40
-    assert Organisation.objects.count() == 32
+    # The programme's demo (assessment.demo_programme) adds its own platforms, one each.
+    extra = len(demo_programme.PLATFORMS) + len(demo_programme.ZHEJIANG_BASIC)
+    assert Platform.objects.count() == 40 + extra
+    assert Organisation.objects.count() == 32 + extra
     assert AssessmentCycle.objects.count() == 2
     # Every platform's organisation has an operator who can sign in.
     assert not Organisation.objects.exclude(members__role=Role.OPERATOR).exists()
@@ -121,7 +124,11 @@ def test_seed_demo_stores_the_scores_the_engine_gives():
         stored = submission.score_summary
         assert stored.breakdown == submission_score(submission).to_dict(), submission
         assert set(submission.dimension_scores.values_list("dimension_code", flat=True))
-    for certification in Certification.objects.select_related("submission__score_summary"):
+    # Programme certifications (a tier applied for) follow their route: checked below in
+    # tests/assessment/test_programme_demo.py.
+    for certification in Certification.objects.filter(submission__tier_applied="").select_related(
+        "submission__score_summary"
+    ):
         summary = certification.submission.score_summary
         assert certification.tier == summary.result == certification.submission.claimed_result
         assert certification.snapshot == summary.breakdown
@@ -149,7 +156,8 @@ def test_seed_demo_refuses_a_database_that_already_has_platforms():
     call_command("seed_demo", platforms=5, seed=1)
     with pytest.raises(CommandError, match="already has platforms"):
         call_command("seed_demo", platforms=5, seed=1)
-    assert Platform.objects.count() == 5
+    extra = len(demo_programme.PLATFORMS) + len(demo_programme.ZHEJIANG_BASIC)
+    assert Platform.objects.count() == 5 + extra
 
 
 def test_reference_data_has_all_provinces_with_their_tile_positions():

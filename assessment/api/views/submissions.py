@@ -198,7 +198,9 @@ class ScoreView(generics.GenericAPIView):
             breakdown, computed_at = submission_score(submission).to_dict(), None
         certification = (
             Certification.objects.filter(submission=submission)
-            .exclude(status=CertificationStatus.AWAITING_SIGN_OFF)
+            .exclude(
+                status__in=[CertificationStatus.AWAITING_SIGN_OFF, CertificationStatus.IN_PROGRAMME]
+            )
             .first()
         )
         if certification is not None:
