@@ -80,7 +80,14 @@ def as_image(svg: str, alt: str) -> str:
     return format_html('<img src="data:image/svg+xml;base64,{}" alt="{}">', encoded, alt)
 
 
-def radar_chart(
+def radar_angles(count: int) -> list[float]:
+    """The angle of each dimension, in [0, 2π): matplotlib clips polar axes to the data range,
+    so negative angles (the old ``π/2 - …``) dropped the last sector's grid and data. Where the
+    first dimension sits and which way they run is the axes' offset and direction."""
+    return [2 * math.pi * index / count for index in range(count)]
+
+
+def radar_figure(
     labels: Sequence[str],
     values: Sequence[Decimal | float],
     *,
@@ -88,19 +95,30 @@ def radar_chart(
     series_label: str,
     peer_values: Sequence[Decimal | float] | None = None,
     peer_label: str = "",
-) -> str:
-    """Dimension means (0…1) on a radar, optionally against the peer median."""
+) -> Figure:
+    """The radar as a matplotlib figure (tests rasterise it; reports use :func:`radar_chart`)."""
     count = len(labels)
-    angles = [math.pi / 2 - 2 * math.pi * index / count for index in range(count)]
+    angles = radar_angles(count)
     closed = [*angles, angles[0]]
-    figure = plt.figure(figsize=(5.4, 4.6))
-    axes = figure.add_subplot(projection="polar")
+    figure = plt.figure(figsize=(5.6, 4.8))
+    # Room around the circle for the dimension labels and the legend, inside the figure.
+    axes = figure.add_axes((0.23, 0.16, 0.54, 0.72), projection="polar")
+    axes.set_theta_offset(math.pi / 2)  # the first dimension at the top
+    axes.set_theta_direction(-1)  # clockwise
+    axes.set_thetalim(0, 2 * math.pi)
     axes.set_ylim(0, 1)
     axes.set_yticks([0.25, 0.5, 0.8, 1.0])
     axes.set_yticklabels(["0.25", "0.5", "0.8", "1"], fontsize=7)
+    axes.set_rlabel_position(180 / count)  # the scale between the first two dimensions
     axes.set_xticks(angles)
     axes.set_xticklabels(labels, fontsize=8)
-    axes.tick_params(axis="x", pad=10)
+    axes.tick_params(axis="x", pad=12)
+    for label, angle in zip(axes.get_xticklabels(), angles, strict=True):
+        # Labels lean away from the plot: left of the axis on the left side, right on the right.
+        sine = math.sin(angle)
+        label.set_horizontalalignment(
+            "left" if sine > 0.1 else "right" if sine < -0.1 else "center"
+        )
     axes.grid(color=LINE, linewidth=0.6)
     axes.spines["polar"].set_color(LINE)
     own = [float(value) for value in values]
@@ -116,11 +134,31 @@ def radar_chart(
             linestyle="--",
             label=peer_label,
         )
-    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=2, frameon=False, fontsize=8)
-    return _svg(figure, "radar")
+    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, frameon=False, fontsize=8)
+    return figure
+
+
+def radar_chart(labels: Sequence[str], values: Sequence[Decimal | float], **options) -> str:
+    """Dimension means (0…1) on a radar, optionally against the peer median, as SVG."""
+    return _svg(radar_figure(labels, values, **options), "radar")
+
+
+def figure_png(figure: Figure, *, dpi: int = 100) -> bytes:
+    """A figure as PNG, with the figure's own extent (pixel positions follow its transforms)."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=dpi)
+    plt.close(figure)
+    return buffer.getvalue()
 
 
 def tier_score_bars(labels: Sequence[str], scores: Sequence[Decimal | float], bar_label: str):
+    """T(k) per tier as bars in the tier colours, against the 0.8 bar, as SVG."""
+    return _svg(tier_bars_figure(labels, scores, bar_label), "tier-bars")
+
+
+def tier_bars_figure(
+    labels: Sequence[str], scores: Sequence[Decimal | float], bar_label: str
+) -> Figure:
     """T(k) per tier as bars in the tier colours, against the 0.8 bar."""
     figure, axes = plt.subplots(figsize=(3.6, 3.0))
     values = [float(score) for score in scores]
@@ -141,7 +179,8 @@ def tier_score_bars(labels: Sequence[str], scores: Sequence[Decimal | float], ba
     axes.set_ylim(0, 1.1)
     axes.set_yticks([0, 0.2, 0.4, 0.6, 0.8, 1.0])
     axes.spines[["top", "right"]].set_visible(False)
-    return _svg(figure, "tier-bars")
+    figure.tight_layout()
+    return figure
 
 
 def tier_distribution_bars(
