@@ -54,7 +54,7 @@ from assessment.models import (
 )
 from assessment.models.reviews import CertificationStatus
 from assessment.selectors import reports as report_selectors
-from assessment.services import report_charts
+from assessment.services import report_charts, signing
 from questionnaires.choices import TIER_COLOURS, TIER_ORDER
 
 logger = logging.getLogger(__name__)
@@ -309,13 +309,22 @@ def submission_report_html(
 
 
 def submission_report_pdf(
-    *, submission: Submission, language: str, user: User | None, with_charts: bool = True
+    *,
+    submission: Submission,
+    language: str,
+    user: User | None,
+    with_charts: bool = True,
+    signed: bool = True,
 ) -> tuple[IssuedReport, bytes]:
-    """Issue (or re-use) the report number, render the PDF, record the PDF's hash."""
+    """Issue (or re-use) the report number, render and sign the PDF, record the PDF's hash.
+
+    ``signed=False`` only for the render benchmark (signed against unsigned in one run)."""
     report = report_issue(submission=submission, language=language, user=user)
     submission = report_selectors.report_submission_queryset().get(pk=submission.pk)
     html = submission_report_html(submission=submission, report=report, with_charts=with_charts)
     pdf = render_pdf(html)
+    if signed:
+        pdf = signing.pdf_sign(pdf)
     IssuedPdf.objects.get_or_create(
         report=report, sha256=sha256_hex(pdf), defaults={"size": len(pdf)}
     )
@@ -435,7 +444,7 @@ def regional_report_pdf(*, cycle: AssessmentCycle, region: Region | None, langua
             ),
         }
         html = render_to_string("reports/regional.html", context)
-    return render_pdf(html)
+    return signing.pdf_sign(render_pdf(html))
 
 
 def regional_report_region(*, user: User, region_code: str) -> Region | None:
