@@ -2,7 +2,13 @@ from assessment.models.cycles import AssessmentCycle
 from assessment.models.organisations import Organisation, Platform
 from assessment.models.people import Role, User
 from assessment.models.places import Industry, Region, RegionLevel
-from assessment.models.reports import IssuedPdf, IssuedReport, ReportBatch, ReportBatchStatus
+from assessment.models.reports import (
+    IssuedDocument,
+    IssuedPdf,
+    IssuedReport,
+    ReportBatch,
+    ReportBatchStatus,
+)
 from assessment.models.reviews import Certification, ConflictDeclaration, Notification
 from assessment.models.submissions import (
     Answer,
@@ -28,6 +34,7 @@ __all__ = [
     "EventKind",
     "Evidence",
     "Industry",
+    "IssuedDocument",
     "IssuedPdf",
     "IssuedReport",
     "Notification",
