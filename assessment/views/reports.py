@@ -25,8 +25,8 @@ from assessment.errors import ApplicationError, NotFound
 from assessment.models import AssessmentCycle, ReportBatchStatus
 from assessment.permissions import get_visible_or_404, visible_submissions
 from assessment.selectors import reports as report_selectors
+from assessment.services import certificates, signing, verification
 from assessment.services import reports as report_services
-from assessment.services import signing, verification
 
 LANGUAGE_CHOICES = [("zh-hans", "简体中文"), ("en", "English")]
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
@@ -73,6 +73,23 @@ def submission_report(request: HttpRequest, submission_id: int) -> HttpResponse:
     except ApplicationError as error:
         return _refused(request, error)
     return _pdf_response(pdf, report_services.report_filename(report, submission))
+
+
+@login_required
+@require_GET
+def submission_certificate(request: HttpRequest, submission_id: int) -> HttpResponse:
+    """The certificate of a certification in force as a signed PDF (?lang=zh-hans|en)."""
+    scoped = report_selectors.report_submission_queryset().filter(
+        pk__in=visible_submissions(request.user).values("pk")
+    )
+    submission = _get_or_404(scoped, pk=submission_id)
+    try:
+        report, pdf = certificates.certificate_pdf(
+            submission=submission, language=_report_language(request), user=request.user
+        )
+    except ApplicationError as error:
+        return _refused(request, error)
+    return _pdf_response(pdf, f"{report.number}.pdf")
 
 
 # --- Verification (public) ---------------------------------------------------------------------
