@@ -55,8 +55,9 @@ def _unit(indicator: Indicator) -> str:
 def _with_unit(indicator: Indicator, value: Any) -> str:
     unit = _unit(indicator)
     if unit == "%":
-        return f"{number_text(value)} %"
-    return f"{number_text(value)} {unit}".strip()
+        return f"{number_text(value)}%"  # no space before the percent sign
+    separator = "" if language().startswith("zh") else " "  # 1,000家 but 1,000 enterprises
+    return f"{number_text(value)}{separator}{unit}".strip()
 
 
 def option_labels(indicator: Indicator, codes: Any) -> str:
@@ -125,7 +126,7 @@ def _basis_sentence(code: str, params: dict, indicator: Indicator | None) -> str
         except (InvalidOperation, KeyError, TypeError):
             percent = "?"
         return gettext(
-            "The answer %(value)s is %(percent)s %% of the target %(target)s: satisfaction %(s)s."
+            "The answer %(value)s is %(percent)s%% of the target %(target)s: satisfaction %(s)s."
         ) % {"value": value, "percent": percent, "target": target, "s": satisfaction}
     if code == "option_sum":
         options = params.get("options") or []

@@ -152,11 +152,17 @@ def submission_report_data(submission: Submission, *, with_peers: bool = True) -
         Answer.objects.filter(submission=submission).values_list("question_code", "value")
     )
     evidence_items: dict[str, list[str]] = {}
-    for code, name, url in Evidence.objects.filter(
-        submission=submission, is_current=True, removed_at__isnull=True
-    ).values_list("question_code", "original_name", "url"):
+    evidence_annex: list[dict[str, Any]] = []
+    for code, name, url, sha256, size in (
+        Evidence.objects.filter(submission=submission, is_current=True, removed_at__isnull=True)
+        .order_by("question_code", "id")
+        .values_list("question_code", "original_name", "url", "sha256", "size")
+    ):
         # Operators' links are printed as text, never fetched.
         evidence_items.setdefault(code, []).append(name or url)
+        evidence_annex.append(
+            {"code": code, "name": name or url, "sha256": sha256, "size": size, "link": not name}
+        )
     evidenced = {code: len(items) for code, items in evidence_items.items()}
     decisions = {}
     reviewers: dict[int, dict] = {}
@@ -285,7 +291,16 @@ def submission_report_data(submission: Submission, *, with_peers: bool = True) -
         for dimension in rubric.dimensions
         if profile_tier in breakdown["dimensions"].get(dimension.code, {})
     }
-    strengths, gaps = _strengths_and_gaps(rubric, profile, breakdown, next_tier)
+    # Strengths of a platform that achieves a tier are judged at that tier (a certified
+    # platform's strengths are those of its certified tier); gaps at the tier in reach.
+    strength_tier = breakdown["result"] if breakdown["result"] in TIER_ORDER else profile_tier
+    strength_profile = {
+        dimension.code: Decimal(breakdown["dimensions"][dimension.code][strength_tier])
+        for dimension in rubric.dimensions
+        if strength_tier in breakdown["dimensions"].get(dimension.code, {})
+    }
+    strengths, _unused = _strengths_and_gaps(rubric, strength_profile, breakdown, next_tier)
+    _unused, gaps = _strengths_and_gaps(rubric, profile, breakdown, next_tier)
     peers = (
         peer_dimension_medians(submission, profile_tier)
         if with_peers
@@ -327,7 +342,10 @@ def submission_report_data(submission: Submission, *, with_peers: bool = True) -
         },
         "peers": peers,
         "strengths": strengths,
+        "strength_tier": strength_tier,
+        "strength_tier_label": presentation.tier_label(strength_tier),
         "gaps": gaps,
+        "evidence_annex": evidence_annex,
         "plan": plan,
         "reviewers": list(reviewers.values()),
         "breakdown": breakdown,

@@ -54,7 +54,13 @@ from assessment.models import (
 )
 from assessment.models.reviews import CertificationStatus
 from assessment.selectors import reports as report_selectors
-from assessment.services import report_charts, signing, verification
+from assessment.services import (
+    report_charts,
+    report_formal,
+    report_narrative,
+    signing,
+    verification,
+)
 from assessment.services.report_numbers import (  # noqa: F401 -- re-exported for views
     new_report_number,
     normalise_report_number,
@@ -278,20 +284,46 @@ def submission_report_charts(data: dict[str, Any]) -> dict[str, str]:
     }
 
 
+REVOKED_MARK = "已撤销 REVOKED"
+
+
+def report_review_stages(submission: Submission) -> dict[str, Any]:
+    """The programme's later review stages for 六、评审情况, each only when it happened.
+
+    Keys (each a dict, absent when the stage did not happen): ``panel`` (``members``,
+    ``decided_at``, ``opinion``, ``tier_label``), ``site_check`` (``checked_at``, ``by``,
+    ``outcome``, ``notes``), ``public_notice`` (``starts_on``, ``ends_on``, ``objections``,
+    ``outcome``), ``publication`` (``decision_number``, ``published_at``). The programme
+    stages' branch fills them at merge; today none is recorded, so none is rendered.
+    """
+    return {}
+
+
 def submission_report_html(
     *, submission: Submission, report: IssuedReport, with_charts: bool = True
 ) -> str:
     """The report as HTML for WeasyPrint, in the report's language."""
     with translation.override(report.language):
         data = report_selectors.submission_report_data(submission, with_peers=with_charts)
-        issued_on = timezone.localtime(report.issued_at).date().isoformat()
+        issued_on = timezone.localtime(report.issued_at).date()
         url = verification_url(report.number)
+        certification = data["certification"]
+        revoked = certification is not None and certification.status == CertificationStatus.REVOKED
         context = {
             **data,
+            **report_review_stages(submission),
+            "narrative": report_narrative.narrative(data),
             "report": report,
-            "issued_on": issued_on,
+            "issued_on": issued_on.isoformat(),
+            "issued_on_formal": report_formal.chinese_date(issued_on),
+            "issuer": report_formal.issuer_name(report.language),
+            "seal": report_formal.seal_html(gettext("Seal of the issuing authority")),
+            "canonical_sm3": verification.sm3_hex(
+                canonical_json(report.canonical_data).encode("utf-8")
+            ),
             "provisional": not report.certified,
-            "provisional_mark": PROVISIONAL_MARK,
+            "revoked": revoked,
+            "provisional_mark": REVOKED_MARK if revoked else PROVISIONAL_MARK,
             "verification_url": url,
             "qr_svg": _qr_svg(url),
             "charts": submission_report_charts(data) if with_charts else None,
