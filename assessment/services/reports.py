@@ -610,7 +610,11 @@ def report_batch_build(*, batch_id: int) -> int:
                             facts["platform"],
                             facts["organisation"],
                             facts["result"],
-                            "yes" if report.certified else "no",
+                            "revoked"
+                            if facts["certification"]["status"] == CertificationStatus.REVOKED
+                            else "yes"
+                            if report.certified
+                            else "no",
                             sha256_hex(pdf),
                         )
                     )
