@@ -18,6 +18,7 @@ from assessment import presentation
 from assessment.models import (
     Answer,
     AssessmentCycle,
+    Certification,
     Evidence,
     IssuedReport,
     Region,
@@ -454,6 +455,26 @@ def regional_report_data(cycle: AssessmentCycle, region: Region | None) -> dict[
         .exclude(state__in=[SubmissionState.DRAFT, SubmissionState.WITHDRAWN])
         .values_list("score_summary__progress_index", flat=True)
     )
+    handed_in = submissions.exclude(state__in=[SubmissionState.DRAFT, SubmissionState.WITHDRAWN])
+    participating = handed_in.values("platform_id").distinct().count()
+    certified_list = [
+        {
+            "platform": certification.submission.platform.name,
+            "organisation": certification.submission.platform.organisation.name,
+            "region": certification.submission.platform.region.name,
+            "kind": certification.submission.get_platform_kind_display(),
+            "tier": certification.tier,
+            "tier_label": presentation.tier_label(certification.tier),
+            "valid_until": certification.valid_until,
+        }
+        for certification in Certification.objects.filter(
+            submission__in=submissions, status=CertificationStatus.CERTIFIED
+        )
+        .select_related("submission__platform__organisation", "submission__platform__region")
+        .order_by("-tier", "submission__platform__name")[:500]
+    ]
+    tier_rank = {tier: index for index, tier in enumerate(TIER_ORDER)}
+    certified_list.sort(key=lambda row: (-tier_rank.get(row["tier"], -1), row["platform"]))
     areas = [
         {
             "code": child["code"],
@@ -510,6 +531,12 @@ def regional_report_data(cycle: AssessmentCycle, region: Region | None) -> dict[
         "enterprises_served": totals["enterprises_served"],
         "industrial_enterprises": totals["industrial_enterprises"],
         "penetration": totals["platform_penetration"],
+        "participating_platforms": participating,
+        "certified_list": certified_list,
+        "ranking": sorted(
+            (area for area in areas if area["total"]),
+            key=lambda area: (-area["total"], -area["counts"][-1], area["code"]),
+        ),
         "progress_values": [float(value) for value in progress_values],
         "progress_median": statistics.median(progress_values) if progress_values else None,
     }

@@ -18,6 +18,8 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import matplotlib.cm  # noqa: E402
+import matplotlib.colors  # noqa: E402
 import matplotlib.patches  # noqa: E402
 import matplotlib.ticker  # noqa: E402
 from matplotlib import pyplot as plt  # noqa: E402
@@ -228,7 +230,13 @@ def progress_histogram(values: Sequence[float], label: str) -> str:
 
 
 def tile_map(tiles: Sequence[tuple[str, int, int, int]], legend_label: str) -> str:
-    """The provinces as a tile grid (name, row, column, count), shaded by count."""
+    """The provinces as a tile grid, as SVG (see :func:`tile_map_figure`)."""
+    return _svg(tile_map_figure(tiles, legend_label), "map")
+
+
+def tile_map_figure(tiles: Sequence[tuple[str, int, int, int]], legend_label: str) -> Figure:
+    """The provinces as a tile grid (name, row, column, count), shaded by count, with the
+    colour scale as its legend."""
     figure, axes = plt.subplots(figsize=(6.4, 4.6))
     top = max((count for _name, _row, _col, count in tiles), default=0) or 1
     colour_map = matplotlib.colormaps["viridis_r"]
@@ -257,4 +265,15 @@ def tile_map(tiles: Sequence[tuple[str, int, int, int]], legend_label: str) -> s
     axes.set_aspect("equal")
     axes.axis("off")
     axes.set_title(legend_label, fontsize=8, color=INK_SOFT, loc="left")
-    return _svg(figure, "map")
+    # The legend: the colour scale from 0 to the largest count (grey: none).
+    scale = matplotlib.cm.ScalarMappable(
+        norm=matplotlib.colors.Normalize(vmin=0, vmax=top),
+        cmap=matplotlib.colors.ListedColormap(
+            [colour_map(0.08 + 0.8 * i / 255) for i in range(256)]
+        ),
+    )
+    bar = figure.colorbar(scale, ax=axes, orientation="horizontal", fraction=0.04, pad=0.02)
+    bar.ax.tick_params(labelsize=7)
+    bar.set_label(legend_label, fontsize=7)
+    bar.ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+    return figure

@@ -234,3 +234,75 @@ def narrative(data: dict[str, Any]) -> dict[str, Any]:
         "evidence_counts": counts,
         "tier_order": TIER_ORDER,
     }
+
+
+# --- Regional report ---------------------------------------------------------------------------
+
+
+def regional_narrative(data: dict[str, Any], scope: str) -> dict[str, list[str]]:
+    """Situation, problems and recommendations of a regional report, from its own figures."""
+    tiers = {tier["code"]: tier["count"] for tier in data["tiers"]}
+    situation = [
+        gettext(
+            "In %(cycle)s, %(participating)s of the %(registered)s platforms registered in "
+            "%(scope)s took part (%(submissions)s submissions); %(certified)s are certified: "
+            "%(basic)s basic, %(growth)s growth, %(leading)s leading and %(ecosystem)s ecosystem."
+        )
+        % {
+            "cycle": data["cycle"].title,
+            "scope": scope,
+            "participating": report_formal.large_number(data["participating_platforms"]),
+            "registered": report_formal.large_number(data["platforms"]),
+            "submissions": report_formal.large_number(data["submissions"]),
+            "certified": report_formal.large_number(data["certified"]),
+            **{tier: report_formal.large_number(tiers.get(tier, 0)) for tier in TIER_ORDER},
+        },
+        gettext(
+            "Certified platforms connect %(devices)s industrial devices and serve %(served)s "
+            "enterprises (verified figures)."
+        )
+        % {
+            "devices": report_formal.large_number(data["connected_devices"]),
+            "served": report_formal.large_number(data["enterprises_served"]),
+        },
+    ]
+    problems = []
+    unmet = [target for target in data["targets"] if target["met"] is False]
+    if unmet:
+        problems.append(
+            gettext("Targets of the Action Plan not yet met: %(targets)s.")
+            % {"targets": _list_separator().join(target["label"] for target in unmet)}
+        )
+    if data["platforms"] and data["participating_platforms"] < data["platforms"]:
+        share = Decimal(data["participating_platforms"]) / Decimal(data["platforms"])
+        problems.append(
+            gettext("Only %(share)s of the registered platforms took part in this cycle.")
+            % {"share": report_formal.percent(share)}
+        )
+    high = tiers.get("leading", 0) + tiers.get("ecosystem", 0)
+    if data["certified"] and high * 5 < data["certified"]:
+        problems.append(
+            gettext(
+                "Few platforms reach the leading or ecosystem tier (%(high)s of %(certified)s "
+                "certified)."
+            )
+            % {"high": high, "certified": data["certified"]}
+        )
+    if not problems:
+        problems.append(gettext("No target of the Action Plan is behind in this scope."))
+    recommendations = []
+    if data["platforms"] and data["participating_platforms"] < data["platforms"]:
+        recommendations.append(
+            gettext("Invite the registered platforms that did not take part to the next cycle.")
+        )
+    if unmet:
+        recommendations.append(
+            gettext(
+                "Support the growth-tier platforms closest to the leading tier: their "
+                "evaluation reports list the steps with the largest gain."
+            )
+        )
+    recommendations.append(
+        gettext("Keep the evidence of certified platforms current through annual monitoring.")
+    )
+    return {"situation": situation, "problems": problems, "recommendations": recommendations}

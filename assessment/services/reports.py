@@ -497,6 +497,7 @@ def regional_report_pdf(*, cycle: AssessmentCycle, region: Region | None, langua
             "reference": reference,
             "generated_at": generated,
             "charts": _regional_charts(data),
+            "narrative": report_narrative.regional_narrative(data, scope),
             "language_code": language,
             "footer_css": _footer_css(
                 gettext("Regional report %(reference)s") % {"reference": reference},
