@@ -144,11 +144,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 REPORT_BATCH_KEEP_HOURS = env_int("REPORT_BATCH_KEEP_HOURS", 72, minimum=1)
 # Issued PDFs are signed (PAdES) with this PKCS#12 key and certificate. Empty: outside
-# production a self-signed demo certificate is generated under VAR_DIR/signing/ on first use.
+# production a self-signed demo certificate is generated under VAR_DIR/signing/ on first use;
+# in production nothing is signed (or issued) until it is set.
 SIGNING_PKCS12_PATH = env_str("SIGNING_PKCS12_PATH", "")
 SIGNING_PKCS12_PASSWORD = env_str("SIGNING_PKCS12_PASSWORD", "")
-if PRODUCTION and not SIGNING_PKCS12_PATH:
-    raise ImproperlyConfigured("PRODUCTION=true needs SIGNING_PKCS12_PATH (the signing key).")
 # Who issues the reports and certificates (cover and closing block), and the seal printed there
 # (a PNG or SVG path; empty: no seal image).
 REPORT_ISSUER_ZH = env_str("REPORT_ISSUER_ZH", "工业互联网平台成熟度评估工作组")

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 logger = logging.getLogger(__name__)
 
@@ -95,6 +96,11 @@ def signing_source() -> tuple[Path, str]:
     """The PKCS#12 file and its password (generating the demo one when none is configured)."""
     if settings.SIGNING_PKCS12_PATH:
         return Path(settings.SIGNING_PKCS12_PATH), settings.SIGNING_PKCS12_PASSWORD
+    if settings.PRODUCTION:
+        raise ImproperlyConfigured(
+            "PRODUCTION=true signs issued PDFs only with a real key: set SIGNING_PKCS12_PATH "
+            "and SIGNING_PKCS12_PASSWORD."
+        )
     path = demo_pkcs12_path()
     with _lock:
         if not path.exists():

@@ -68,3 +68,12 @@ def test_regional_report_is_signed(tmp_path):
     submission = reviewed_submission(result="basic", certified=True)
     pdf = reports.regional_report_pdf(cycle=submission.cycle, region=None, language="en")
     assert "Signature is Valid." in pdfsig(pdf, tmp_path)
+
+
+def test_production_never_signs_with_a_generated_demo_key(settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    settings.PRODUCTION = True
+    settings.SIGNING_PKCS12_PATH = ""
+    with pytest.raises(ImproperlyConfigured, match="SIGNING_PKCS12_PATH"):
+        signing.pdf_sign(reports.render_pdf("<p>x</p>"))
