@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 BAR_MS = 1500
 BATCH_SIZE = int(os.environ.get("BENCH_REPORT_BATCH", "100"))  # reports in the batch run
-REPEAT = 9
+REPEAT = int(os.environ.get("BENCH_REPORT_REPEAT", "9"))
 
 
 def _summary(values: list[float]) -> dict:

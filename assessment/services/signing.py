@@ -108,13 +108,46 @@ def signing_source() -> tuple[Path, str]:
     return path, DEMO_PASSWORD
 
 
+# Room for the CMS signature in the PDF: set, so pyHanko need not sign a dry run to size it.
+SIGNATURE_BYTES_RESERVED = 16 * 1024
+
+
+def _cached_key_signer_class():
+    """pyHanko's SimpleSigner parses the private key again for every signature (about as long
+    as the RSA signature itself); this one keeps the parsed RSA key for the process."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+    from pyhanko.sign import signers
+    from pyhanko.sign.general import get_pyca_cryptography_hash
+
+    class CachedKeySigner(signers.SimpleSigner):
+        _parsed_key = None
+
+        def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+            mechanism = self.get_signature_mechanism_for_digest(digest_algorithm)
+            if mechanism.signature_algo != "rsassa_pkcs1v15":
+                return super().sign_raw(data, digest_algorithm)
+            if self._parsed_key is None:
+                self._parsed_key = serialization.load_der_private_key(
+                    self.signing_key.dump(), password=None
+                )
+            return self._parsed_key.sign(
+                data, PKCS1v15(), get_pyca_cryptography_hash(digest_algorithm)
+            )
+
+    return CachedKeySigner
+
+
 @functools.cache
 def _signer_for(path: str, password: str, modified: float):
     from pyhanko.sign import signers
 
-    signer = signers.SimpleSigner.load_pkcs12(path, passphrase=password.encode() or None)
-    if signer is None:
+    loaded = signers.SimpleSigner.load_pkcs12(path, passphrase=password.encode() or None)
+    if loaded is None:
         raise RuntimeError(f"cannot read the signing key {path} (wrong password?)")
+    cached_class = _cached_key_signer_class()
+    signer = cached_class.__new__(cached_class)
+    signer.__dict__.update(loaded.__dict__)
     return signer
 
 
@@ -146,6 +179,7 @@ def pdf_sign(pdf_bytes: bytes) -> bytes:
         metadata,
         signer=signer(),
         new_field_spec=fields.SigFieldSpec(sig_field_name=FIELD_NAME),
+        bytes_reserved=SIGNATURE_BYTES_RESERVED,
     )
     return output.getvalue()
 
