@@ -9,6 +9,8 @@ the public verification page.
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import datetime
 import functools
 import io
@@ -161,8 +163,24 @@ def signing_certificate_sha256() -> str:
     return signer().signing_cert.sha256.hex()
 
 
+def _outside_event_loop(function, *args):
+    """pyHanko's synchronous API calls asyncio.run(), which refuses to run inside a running
+    event loop (an async view, an ASGI server's thread, Playwright's sync API): there, run it
+    in a worker thread."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args).result()
+
+
 def pdf_sign(pdf_bytes: bytes) -> bytes:
     """The PDF with a PAdES (ETSI.CAdES.detached) signature of the whole file appended."""
+    return _outside_event_loop(_pdf_sign, pdf_bytes)
+
+
+def _pdf_sign(pdf_bytes: bytes) -> bytes:
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
 
@@ -205,6 +223,10 @@ NOT_SIGNED = SignatureCheck(False, False, False, False, "", None)
 
 def pdf_signature_check(pdf_bytes: bytes) -> SignatureCheck:
     """Check the last signature of a PDF against this deployment's signing certificate."""
+    return _outside_event_loop(_pdf_signature_check, pdf_bytes)
+
+
+def _pdf_signature_check(pdf_bytes: bytes) -> SignatureCheck:
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext

@@ -77,3 +77,17 @@ def test_production_never_signs_with_a_generated_demo_key(settings):
     settings.SIGNING_PKCS12_PATH = ""
     with pytest.raises(ImproperlyConfigured, match="SIGNING_PKCS12_PATH"):
         signing.pdf_sign(reports.render_pdf("<p>x</p>"))
+
+
+def test_signing_works_inside_a_running_event_loop():
+    """pyHanko's sync API calls asyncio.run(): an async caller (ASGI, Playwright) must work."""
+    import asyncio
+
+    unsigned = reports.render_pdf("<p>x</p>")
+
+    async def inside():
+        signed = signing.pdf_sign(unsigned)
+        return signed, signing.pdf_signature_check(signed)
+
+    signed, check = asyncio.run(inside())
+    assert check.valid and signed.startswith(unsigned[:8])
