@@ -9,6 +9,7 @@ source strings) and the rubric's own bilingual texts, in the active language.
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import get_language, gettext, ngettext
 
 from questionnaires.choices import EvidenceStatus, Result, Tier
@@ -55,8 +56,9 @@ def _unit(indicator: Indicator) -> str:
 def _with_unit(indicator: Indicator, value: Any) -> str:
     unit = _unit(indicator)
     if unit == "%":
-        return f"{number_text(value)} %"
-    return f"{number_text(value)} {unit}".strip()
+        return f"{number_text(value)}%"  # no space before the percent sign
+    separator = "" if language().startswith("zh") else " "  # 1,000家 but 1,000 enterprises
+    return f"{number_text(value)}{separator}{unit}".strip()
 
 
 def option_labels(indicator: Indicator, codes: Any) -> str:
@@ -125,7 +127,7 @@ def _basis_sentence(code: str, params: dict, indicator: Indicator | None) -> str
         except (InvalidOperation, KeyError, TypeError):
             percent = "?"
         return gettext(
-            "The answer %(value)s is %(percent)s %% of the target %(target)s: satisfaction %(s)s."
+            "The answer %(value)s is %(percent)s%% of the target %(target)s: satisfaction %(s)s."
         ) % {"value": value, "percent": percent, "target": target, "s": satisfaction}
     if code == "option_sum":
         options = params.get("options") or []
@@ -312,3 +314,46 @@ def sentence_separator() -> str:
 
 
 TIER_CODES = [choice.value for choice in Tier]
+
+
+def revocation_text(certification) -> str:
+    """“Revoked 2027-05-06: reason” for a revoked certification (else '')."""
+    if certification is None or certification.status != "revoked":
+        return ""
+    from django.utils import timezone
+
+    when = (
+        timezone.localtime(certification.revoked_at).date().isoformat()
+        if (certification.revoked_at)
+        else ""
+    )
+    text = gettext("Revoked %(date)s") % {"date": when} if when else gettext("Revoked")
+    if certification.revoke_reason:
+        text = gettext("%(revoked)s: %(reason)s") % {
+            "revoked": text,
+            "reason": certification.revoke_reason,
+        }
+    return text
+
+
+def submission_state_label(submission) -> str:
+    """The state a person should read: a certified submission whose certification was revoked
+    reads “Revoked” (已撤销) with the date and reason, never “Certified”."""
+    if submission.state == "certified":
+        try:
+            certification = submission.certification
+        except ObjectDoesNotExist:
+            certification = None
+        revoked = revocation_text(certification)
+        if revoked:
+            return revoked
+    return str(submission.get_state_display())
+
+
+def submission_is_revoked(submission) -> bool:
+    if submission.state != "certified":
+        return False
+    try:
+        return submission.certification.status == "revoked"
+    except ObjectDoesNotExist:
+        return False

@@ -145,6 +145,18 @@ EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_MB", 20, minimum=1) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 REPORT_BATCH_KEEP_HOURS = env_int("REPORT_BATCH_KEEP_HOURS", 72, minimum=1)
+# Issued PDFs are signed (PAdES) with this PKCS#12 key and certificate. Empty: outside
+# production a self-signed demo certificate is generated under VAR_DIR/signing/ on first use;
+# in production nothing is signed (or issued) until it is set.
+SIGNING_PKCS12_PATH = env_str("SIGNING_PKCS12_PATH", "")
+SIGNING_PKCS12_PASSWORD = env_str("SIGNING_PKCS12_PASSWORD", "")
+# Who issues the reports and certificates (cover and closing block), and the seal printed there
+# (a PNG or SVG path; empty: no seal image).
+REPORT_ISSUER_ZH = env_str("REPORT_ISSUER_ZH", "工业互联网平台成熟度评估工作组")
+REPORT_ISSUER_EN = env_str("REPORT_ISSUER_EN", "Industrial Internet Platform Assessment Office")
+REPORT_SEAL_IMAGE = env_str("REPORT_SEAL_IMAGE", "")
+# Public verification (/v/<number>/): requests per client address per minute.
+VERIFY_RATE_PER_MINUTE = env_int("VERIFY_RATE_PER_MINUTE", 30, minimum=1)
 
 CACHES = {
     "default": {

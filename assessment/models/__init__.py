@@ -40,7 +40,13 @@ from assessment.models.programme import (
     Route,
     SpotCheckDraw,
 )
-from assessment.models.reports import IssuedPdf, IssuedReport, ReportBatch, ReportBatchStatus
+from assessment.models.reports import (
+    IssuedDocument,
+    IssuedPdf,
+    IssuedReport,
+    ReportBatch,
+    ReportBatchStatus,
+)
 from assessment.models.reviews import Certification, ConflictDeclaration, Notification
 from assessment.models.site_checks import (
     SiteCheck,
@@ -105,6 +111,7 @@ __all__ = [
     "EventKind",
     "Evidence",
     "Industry",
+    "IssuedDocument",
     "IssuedPdf",
     "IssuedReport",
     "MonitoringDecision",

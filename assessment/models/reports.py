@@ -3,6 +3,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class IssuedDocument(models.TextChoices):
+    REPORT = "report", _("Evaluation report")
+    CERTIFICATE = "certificate", _("Certificate")
+
+
 class IssuedReport(models.Model):
     """An evaluation report as issued: its number and the hash of the facts it states.
 
@@ -11,7 +16,7 @@ class IssuedReport(models.Model):
     the old one no longer matches the records on the verification page.
     """
 
-    number = models.CharField(_("report number"), max_length=40, unique=True)
+    number = models.CharField(_("report number"), max_length=64, unique=True)
     submission = models.ForeignKey(
         "assessment.Submission",
         verbose_name=_("submission"),
@@ -19,6 +24,13 @@ class IssuedReport(models.Model):
         related_name="issued_reports",
     )
     language = models.CharField(_("language"), max_length=10)
+    # What was issued under this number: an evaluation report or a certificate.
+    document = models.CharField(
+        _("document"),
+        max_length=12,
+        choices=IssuedDocument.choices,
+        default=IssuedDocument.REPORT,
+    )
     # Certified (True) or provisional at issue; the canonical data says the same.
     certified = models.BooleanField(_("certified at issue"))
     canonical_sha256 = models.CharField(_("SHA-256 of the canonical data"), max_length=64)

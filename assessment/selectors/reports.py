@@ -18,6 +18,7 @@ from assessment import presentation
 from assessment.models import (
     Answer,
     AssessmentCycle,
+    Certification,
     Evidence,
     IssuedReport,
     Region,
@@ -155,11 +156,17 @@ def submission_report_data(submission: Submission, *, with_peers: bool = True) -
         Answer.objects.filter(submission=submission).values_list("question_code", "value")
     )
     evidence_items: dict[str, list[str]] = {}
-    for code, name, url in Evidence.objects.filter(
-        submission=submission, is_current=True, removed_at__isnull=True
-    ).values_list("question_code", "original_name", "url"):
+    evidence_annex: list[dict[str, Any]] = []
+    for code, name, url, sha256, size in (
+        Evidence.objects.filter(submission=submission, is_current=True, removed_at__isnull=True)
+        .order_by("question_code", "id")
+        .values_list("question_code", "original_name", "url", "sha256", "size")
+    ):
         # Operators' links are printed as text, never fetched.
         evidence_items.setdefault(code, []).append(name or url)
+        evidence_annex.append(
+            {"code": code, "name": name or url, "sha256": sha256, "size": size, "link": not name}
+        )
     evidenced = {code: len(items) for code, items in evidence_items.items()}
     decisions = {}
     reviewers: dict[int, dict] = {}
@@ -288,7 +295,16 @@ def submission_report_data(submission: Submission, *, with_peers: bool = True) -
         for dimension in rubric.dimensions
         if profile_tier in breakdown["dimensions"].get(dimension.code, {})
     }
-    strengths, gaps = _strengths_and_gaps(rubric, profile, breakdown, next_tier)
+    # Strengths of a platform that achieves a tier are judged at that tier (a certified
+    # platform's strengths are those of its certified tier); gaps at the tier in reach.
+    strength_tier = breakdown["result"] if breakdown["result"] in TIER_ORDER else profile_tier
+    strength_profile = {
+        dimension.code: Decimal(breakdown["dimensions"][dimension.code][strength_tier])
+        for dimension in rubric.dimensions
+        if strength_tier in breakdown["dimensions"].get(dimension.code, {})
+    }
+    strengths, _unused = _strengths_and_gaps(rubric, strength_profile, breakdown, next_tier)
+    _unused, gaps = _strengths_and_gaps(rubric, profile, breakdown, next_tier)
     peers = (
         peer_dimension_medians(submission, profile_tier)
         if with_peers
@@ -330,7 +346,10 @@ def submission_report_data(submission: Submission, *, with_peers: bool = True) -
         },
         "peers": peers,
         "strengths": strengths,
+        "strength_tier": strength_tier,
+        "strength_tier_label": presentation.tier_label(strength_tier),
         "gaps": gaps,
+        "evidence_annex": evidence_annex,
         "plan": plan,
         "reviewers": list(reviewers.values()),
         "breakdown": breakdown,
@@ -440,6 +459,26 @@ def regional_report_data(cycle: AssessmentCycle, region: Region | None) -> dict[
         .values_list("score_summary__progress_index", "score_summary__result")
     )
     progress_values = [value for value, _result in progress_rows]
+    handed_in = submissions.exclude(state__in=[SubmissionState.DRAFT, SubmissionState.WITHDRAWN])
+    participating = handed_in.values("platform_id").distinct().count()
+    certified_list = [
+        {
+            "platform": certification.submission.platform.name,
+            "organisation": certification.submission.platform.organisation.name,
+            "region": certification.submission.platform.region.name,
+            "kind": certification.submission.get_platform_kind_display(),
+            "tier": certification.tier,
+            "tier_label": presentation.tier_label(certification.tier),
+            "valid_until": certification.valid_until,
+        }
+        for certification in Certification.objects.filter(
+            submission__in=submissions, status=CertificationStatus.CERTIFIED
+        )
+        .select_related("submission__platform__organisation", "submission__platform__region")
+        .order_by("-tier", "submission__platform__name")[:500]
+    ]
+    tier_rank = {tier: index for index, tier in enumerate(TIER_ORDER)}
+    certified_list.sort(key=lambda row: (-tier_rank.get(row["tier"], -1), row["platform"]))
     areas = [
         {
             "code": child["code"],
@@ -496,6 +535,12 @@ def regional_report_data(cycle: AssessmentCycle, region: Region | None) -> dict[
         "enterprises_served": totals["enterprises_served"],
         "industrial_enterprises": totals["industrial_enterprises"],
         "penetration": totals["platform_penetration"],
+        "participating_platforms": participating,
+        "certified_list": certified_list,
+        "ranking": sorted(
+            (area for area in areas if area["total"]),
+            key=lambda area: (-area["total"], -area["counts"][-1], area["code"]),
+        ),
         "progress_values": [float(value) for value in progress_values],
         "progress_results": [result for _value, result in progress_rows],
         "progress_median": statistics.median(progress_values) if progress_values else None,

@@ -160,6 +160,7 @@ OPEN_STATES = [S.SUBMITTED, S.IN_REVIEW, S.REVISION_REQUESTED, S.RESUBMITTED]
 QUEUE_STATES = [*OPEN_STATES, S.CERTIFIED]
 STATE_OPEN = "open"
 STATE_AWAITING_SIGN_OFF = "awaiting_sign_off"
+STATE_REVOKED = "revoked"  # certified, then the certification was revoked
 WAITING_DAYS = (7, 14, 30, 60)
 QUEUE_SORTS = {
     "waiting": ("submitted_at", "id"),
@@ -192,7 +193,7 @@ class QueueFilters:
         filters = cls()
         filters.cycle = query.get("cycle", "")[:20]
         state = query.get("state", STATE_OPEN)
-        allowed_states = {STATE_OPEN, STATE_AWAITING_SIGN_OFF, "all", *QUEUE_STATES}
+        allowed_states = {STATE_OPEN, STATE_AWAITING_SIGN_OFF, STATE_REVOKED, "all", *QUEUE_STATES}
         filters.state = state if state in allowed_states else STATE_OPEN
         filters.kind = query.get("kind", "")[:14]
         filters.region = query.get("region", "")[:6]
@@ -289,8 +290,11 @@ def _queue_row(submission: Submission, labels: _QueueLabels, user: User, now) ->
         region_name=submission.platform.region.name,
         kind_label=labels.kind.get(submission.platform_kind, submission.platform_kind),
         cycle_code=submission.cycle.code,
-        state=submission.state,
-        state_label=labels.state.get(submission.state, submission.state),
+        state=STATE_REVOKED
+        if certification is not None and certification.status == CertificationStatus.REVOKED
+        else submission.state,
+        state_label=presentation.revocation_text(certification)
+        or labels.state.get(submission.state, submission.state),
         awaiting_sign_off=certification is not None
         and certification.status == CertificationStatus.AWAITING_SIGN_OFF,
         review_round=submission.review_round,
@@ -381,6 +385,14 @@ def review_queue(*, user: User, filters: QueueFilters) -> QueuePage:
     elif filters.state == STATE_AWAITING_SIGN_OFF:
         submissions = submissions.filter(
             certification__status=CertificationStatus.AWAITING_SIGN_OFF
+        )
+    elif filters.state == STATE_REVOKED:
+        submissions = submissions.filter(
+            state=S.CERTIFIED, certification__status=CertificationStatus.REVOKED
+        )
+    elif filters.state == S.CERTIFIED:
+        submissions = submissions.filter(state=S.CERTIFIED).exclude(
+            certification__status=CertificationStatus.REVOKED
         )
     elif filters.state in QUEUE_STATES:
         submissions = submissions.filter(state=filters.state)

@@ -411,7 +411,9 @@ def submission_for_operator(user: User, submission_id: int) -> Submission | None
     """The submission with everything its pages show, if the user may see it (1 query)."""
     return (
         visible_submissions(user)
-        .select_related("platform__organisation", "cycle", "rubric_version", "score_summary")
+        .select_related(
+            "platform__organisation", "cycle", "rubric_version", "score_summary", "certification"
+        )
         .defer("rubric_version__definition")  # parsed once per process by rubric_of
         .filter(pk=submission_id)
         .first()
@@ -785,7 +787,7 @@ def operator_home_rows(user: User) -> list[HomeRow]:
         (submission.platform_id, submission.cycle_id): submission
         for submission in visible_submissions(user)
         .filter(platform__in=platforms)
-        .select_related("score_summary")
+        .select_related("score_summary", "certification")
     }
     rows = []
     for cycle in cycles:

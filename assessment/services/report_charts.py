@@ -18,6 +18,8 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import matplotlib.cm  # noqa: E402
+import matplotlib.colors  # noqa: E402
 import matplotlib.patches  # noqa: E402
 import matplotlib.ticker  # noqa: E402
 from matplotlib import pyplot as plt  # noqa: E402
@@ -80,7 +82,14 @@ def as_image(svg: str, alt: str) -> str:
     return format_html('<img src="data:image/svg+xml;base64,{}" alt="{}">', encoded, alt)
 
 
-def radar_chart(
+def radar_angles(count: int) -> list[float]:
+    """The angle of each dimension, in [0, 2π): matplotlib clips polar axes to the data range,
+    so negative angles (the old ``π/2 - …``) dropped the last sector's grid and data. Where the
+    first dimension sits and which way they run is the axes' offset and direction."""
+    return [2 * math.pi * index / count for index in range(count)]
+
+
+def radar_figure(
     labels: Sequence[str],
     values: Sequence[Decimal | float],
     *,
@@ -88,19 +97,30 @@ def radar_chart(
     series_label: str,
     peer_values: Sequence[Decimal | float] | None = None,
     peer_label: str = "",
-) -> str:
-    """Dimension means (0…1) on a radar, optionally against the peer median."""
+) -> Figure:
+    """The radar as a matplotlib figure (tests rasterise it; reports use :func:`radar_chart`)."""
     count = len(labels)
-    angles = [math.pi / 2 - 2 * math.pi * index / count for index in range(count)]
+    angles = radar_angles(count)
     closed = [*angles, angles[0]]
-    figure = plt.figure(figsize=(5.4, 4.6))
-    axes = figure.add_subplot(projection="polar")
+    figure = plt.figure(figsize=(5.6, 4.8))
+    # Room around the circle for the dimension labels and the legend, inside the figure.
+    axes = figure.add_axes((0.23, 0.16, 0.54, 0.72), projection="polar")
+    axes.set_theta_offset(math.pi / 2)  # the first dimension at the top
+    axes.set_theta_direction(-1)  # clockwise
+    axes.set_thetalim(0, 2 * math.pi)
     axes.set_ylim(0, 1)
     axes.set_yticks([0.25, 0.5, 0.8, 1.0])
     axes.set_yticklabels(["0.25", "0.5", "0.8", "1"], fontsize=7)
+    axes.set_rlabel_position(180 / count)  # the scale between the first two dimensions
     axes.set_xticks(angles)
     axes.set_xticklabels(labels, fontsize=8)
-    axes.tick_params(axis="x", pad=10)
+    axes.tick_params(axis="x", pad=12)
+    for label, angle in zip(axes.get_xticklabels(), angles, strict=True):
+        # Labels lean away from the plot: left of the axis on the left side, right on the right.
+        sine = math.sin(angle)
+        label.set_horizontalalignment(
+            "left" if sine > 0.1 else "right" if sine < -0.1 else "center"
+        )
     axes.grid(color=LINE, linewidth=0.6)
     axes.spines["polar"].set_color(LINE)
     own = [float(value) for value in values]
@@ -116,11 +136,31 @@ def radar_chart(
             linestyle="--",
             label=peer_label,
         )
-    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=2, frameon=False, fontsize=8)
-    return _svg(figure, "radar")
+    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, frameon=False, fontsize=8)
+    return figure
+
+
+def radar_chart(labels: Sequence[str], values: Sequence[Decimal | float], **options) -> str:
+    """Dimension means (0…1) on a radar, optionally against the peer median, as SVG."""
+    return _svg(radar_figure(labels, values, **options), "radar")
+
+
+def figure_png(figure: Figure, *, dpi: int = 100) -> bytes:
+    """A figure as PNG, with the figure's own extent (pixel positions follow its transforms)."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=dpi)
+    plt.close(figure)
+    return buffer.getvalue()
 
 
 def tier_score_bars(labels: Sequence[str], scores: Sequence[Decimal | float], bar_label: str):
+    """T(k) per tier as bars in the tier colours, against the 0.8 bar, as SVG."""
+    return _svg(tier_bars_figure(labels, scores, bar_label), "tier-bars")
+
+
+def tier_bars_figure(
+    labels: Sequence[str], scores: Sequence[Decimal | float], bar_label: str
+) -> Figure:
     """T(k) per tier as bars in the tier colours, against the 0.8 bar."""
     figure, axes = plt.subplots(figsize=(3.6, 3.0))
     values = [float(score) for score in scores]
@@ -141,7 +181,8 @@ def tier_score_bars(labels: Sequence[str], scores: Sequence[Decimal | float], ba
     axes.set_ylim(0, 1.1)
     axes.set_yticks([0, 0.2, 0.4, 0.6, 0.8, 1.0])
     axes.spines[["top", "right"]].set_visible(False)
-    return _svg(figure, "tier-bars")
+    figure.tight_layout()
+    return figure
 
 
 def tier_distribution_bars(
@@ -211,7 +252,13 @@ def _progress_axes(figure, axes, label: str) -> str:
 
 
 def tile_map(tiles: Sequence[tuple[str, int, int, int]], legend_label: str) -> str:
-    """The provinces as a tile grid (name, row, column, count), shaded by count."""
+    """The provinces as a tile grid, as SVG (see :func:`tile_map_figure`)."""
+    return _svg(tile_map_figure(tiles, legend_label), "map")
+
+
+def tile_map_figure(tiles: Sequence[tuple[str, int, int, int]], legend_label: str) -> Figure:
+    """The provinces as a tile grid (name, row, column, count), shaded by count, with the
+    colour scale as its legend."""
     figure, axes = plt.subplots(figsize=(6.4, 4.6))
     top = max((count for _name, _row, _col, count in tiles), default=0) or 1
     colour_map = matplotlib.colormaps["viridis_r"]
@@ -240,4 +287,15 @@ def tile_map(tiles: Sequence[tuple[str, int, int, int]], legend_label: str) -> s
     axes.set_aspect("equal")
     axes.axis("off")
     axes.set_title(legend_label, fontsize=8, color=INK_SOFT, loc="left")
-    return _svg(figure, "map")
+    # The legend: the colour scale from 0 to the largest count (grey: none).
+    scale = matplotlib.cm.ScalarMappable(
+        norm=matplotlib.colors.Normalize(vmin=0, vmax=top),
+        cmap=matplotlib.colors.ListedColormap(
+            [colour_map(0.08 + 0.8 * i / 255) for i in range(256)]
+        ),
+    )
+    bar = figure.colorbar(scale, ax=axes, orientation="horizontal", fraction=0.04, pad=0.02)
+    bar.ax.tick_params(labelsize=7)
+    bar.set_label(legend_label, fontsize=7)
+    bar.ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+    return figure

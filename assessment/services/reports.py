@@ -13,7 +13,6 @@ templates through Django's autoescaping.
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
 import logging
 import mimetypes
@@ -44,6 +43,7 @@ from assessment import presentation
 from assessment.errors import ApplicationError, NotFound, PermissionDenied
 from assessment.models import (
     AssessmentCycle,
+    IssuedDocument,
     IssuedPdf,
     IssuedReport,
     Region,
@@ -54,7 +54,18 @@ from assessment.models import (
 )
 from assessment.models.reviews import CertificationStatus
 from assessment.selectors import reports as report_selectors
-from assessment.services import report_charts
+from assessment.services import (
+    report_charts,
+    report_formal,
+    report_narrative,
+    signing,
+    verification,
+)
+from assessment.services.report_numbers import (  # noqa: F401 -- re-exported for views
+    new_report_number,
+    normalise_report_number,
+    report_number_is_well_formed,
+)
 from questionnaires.choices import TIER_COLOURS, TIER_ORDER
 
 logger = logging.getLogger(__name__)
@@ -66,7 +77,6 @@ REPORT_LANGUAGES = ("zh-hans", "en")
 # writes the XMP identification, the sRGB output intent and embeds every font.
 PDF_VARIANT = "pdf/a-3u"
 STATIC_BASE_URL = "https://static.report.invalid/"
-REPORT_NUMBER_PATTERN = re.compile(r"^IIP-([A-Za-z0-9_-]{1,20})-(\d{6,})-([0-9A-F]{4})$")
 PROVISIONAL_MARK = "暂定 PROVISIONAL"
 
 
@@ -112,25 +122,6 @@ def sha256_hex(data: bytes) -> str:
 
 
 # --- Report numbers and canonical data ---------------------------------------------------------
-
-
-def _check_code(prefix: str) -> str:
-    digest = hmac.new(settings.SECRET_KEY.encode(), prefix.encode(), hashlib.sha256).hexdigest()
-    return digest[:4].upper()
-
-
-def report_number_for(cycle_code: str, serial: int) -> str:
-    # Upper case throughout, so a number typed in any case is found (cycle codes are slugs).
-    prefix = f"IIP-{cycle_code.upper()}-{serial:06d}"
-    return f"{prefix}-{_check_code(prefix)}"
-
-
-def normalise_report_number(text: str) -> str:
-    return re.sub(r"\s+", "", text or "").upper()
-
-
-def report_number_is_well_formed(number: str) -> bool:
-    return bool(REPORT_NUMBER_PATTERN.match(number))
 
 
 def canonical_facts(submission: Submission, language: str) -> dict[str, Any]:
@@ -185,17 +176,32 @@ def _check_language(language: str) -> str:
     return language
 
 
+def document_facts(submission: Submission, language: str, document: str) -> dict[str, Any]:
+    """The facts a document states: a report's exactly as before (numbers issued earlier keep
+    verifying); a certificate's say that they are a certificate's."""
+    facts = canonical_facts(submission, language)
+    if document != IssuedDocument.REPORT:
+        facts["document"] = document
+    return facts
+
+
 @transaction.atomic
-def report_issue(*, submission: Submission, language: str, user: User | None) -> IssuedReport:
-    """The report number for the submission's current facts in this language.
+def report_issue(
+    *,
+    submission: Submission,
+    language: str,
+    user: User | None,
+    document: str = IssuedDocument.REPORT,
+) -> IssuedReport:
+    """The number of a document (report or certificate) for the submission's current facts.
 
     Re-uses the latest number when the facts are unchanged; otherwise issues a new one.
     """
     language = _check_language(language)
-    facts = canonical_facts(submission, language)
+    facts = document_facts(submission, language, document)
     latest = (
         IssuedReport.objects.select_for_update()
-        .filter(submission=submission, language=language)
+        .filter(submission=submission, language=language, document=document)
         .order_by("-id")
         .first()
     )
@@ -203,20 +209,18 @@ def report_issue(*, submission: Submission, language: str, user: User | None) ->
         previous = {k: v for k, v in latest.canonical_data.items() if k != "report_number"}
         if previous == facts:
             return latest
-    report = IssuedReport.objects.create(
-        number=f"pending-{submission.pk}-{timezone.now().timestamp()}",
+    number = new_report_number(submission.cycle.code)
+    canonical_data = {**facts, "report_number": number}
+    return IssuedReport.objects.create(
+        number=number,
         submission=submission,
         language=language,
+        document=document,
         certified=facts["certification"]["status"] == CertificationStatus.CERTIFIED,
-        canonical_sha256="",
-        canonical_data={},
+        canonical_sha256=canonical_hash(canonical_data),
+        canonical_data=canonical_data,
         issued_by=user if user is not None and user.is_authenticated else None,
     )
-    report.number = report_number_for(submission.cycle.code, report.pk)
-    report.canonical_data = {**facts, "report_number": report.number}
-    report.canonical_sha256 = canonical_hash(report.canonical_data)
-    report.save(update_fields=["number", "canonical_data", "canonical_sha256"])
-    return report
 
 
 def verification_url(number: str) -> str:
@@ -280,20 +284,46 @@ def submission_report_charts(data: dict[str, Any]) -> dict[str, str]:
     }
 
 
+REVOKED_MARK = "已撤销 REVOKED"
+
+
+def report_review_stages(submission: Submission) -> dict[str, Any]:
+    """The programme's later review stages for 六、评审情况, each only when it happened.
+
+    Keys (each a dict, absent when the stage did not happen): ``panel`` (``members``,
+    ``decided_at``, ``opinion``, ``tier_label``), ``site_check`` (``checked_at``, ``by``,
+    ``outcome``, ``notes``), ``public_notice`` (``starts_on``, ``ends_on``, ``objections``,
+    ``outcome``), ``publication`` (``decision_number``, ``published_at``). The programme
+    stages' branch fills them at merge; today none is recorded, so none is rendered.
+    """
+    return {}
+
+
 def submission_report_html(
     *, submission: Submission, report: IssuedReport, with_charts: bool = True
 ) -> str:
     """The report as HTML for WeasyPrint, in the report's language."""
     with translation.override(report.language):
         data = report_selectors.submission_report_data(submission, with_peers=with_charts)
-        issued_on = timezone.localtime(report.issued_at).date().isoformat()
+        issued_on = timezone.localtime(report.issued_at).date()
         url = verification_url(report.number)
+        certification = data["certification"]
+        revoked = certification is not None and certification.status == CertificationStatus.REVOKED
         context = {
             **data,
+            **report_review_stages(submission),
+            "narrative": report_narrative.narrative(data),
             "report": report,
-            "issued_on": issued_on,
+            "issued_on": issued_on.isoformat(),
+            "issued_on_formal": report_formal.chinese_date(issued_on),
+            "issuer": report_formal.issuer_name(report.language),
+            "seal": report_formal.seal_html(gettext("Seal of the issuing authority")),
+            "canonical_sm3": verification.sm3_hex(
+                canonical_json(report.canonical_data).encode("utf-8")
+            ),
             "provisional": not report.certified,
-            "provisional_mark": PROVISIONAL_MARK,
+            "revoked": revoked,
+            "provisional_mark": REVOKED_MARK if revoked else PROVISIONAL_MARK,
             "verification_url": url,
             "qr_svg": _qr_svg(url),
             "charts": submission_report_charts(data) if with_charts else None,
@@ -309,13 +339,22 @@ def submission_report_html(
 
 
 def submission_report_pdf(
-    *, submission: Submission, language: str, user: User | None, with_charts: bool = True
+    *,
+    submission: Submission,
+    language: str,
+    user: User | None,
+    with_charts: bool = True,
+    signed: bool = True,
 ) -> tuple[IssuedReport, bytes]:
-    """Issue (or re-use) the report number, render the PDF, record the PDF's hash."""
+    """Issue (or re-use) the report number, render and sign the PDF, record the PDF's hash.
+
+    ``signed=False`` only for the render benchmark (signed against unsigned in one run)."""
     report = report_issue(submission=submission, language=language, user=user)
     submission = report_selectors.report_submission_queryset().get(pk=submission.pk)
     html = submission_report_html(submission=submission, report=report, with_charts=with_charts)
     pdf = render_pdf(html)
+    if signed:
+        pdf = signing.pdf_sign(pdf)
     IssuedPdf.objects.get_or_create(
         report=report, sha256=sha256_hex(pdf), defaults={"size": len(pdf)}
     )
@@ -329,19 +368,28 @@ def report_filename(report: IssuedReport, submission: Submission) -> str:
 # --- Verification ------------------------------------------------------------------------------
 
 
-def report_verify(*, number: str, sha256: str = "") -> dict[str, Any]:
-    """What the public verification page shows for a report number (and a given hash).
+def report_verify(
+    *, number: str, sha256: str = "", signature: signing.SignatureCheck | None = None
+) -> dict[str, Any]:
+    """What the public verification page shows for a report number (and what was checked).
 
     ``facts_match``: the facts recomputed from the records now equal the issued ones (a
     revoked certification or a changed provisional score no longer matches).
-    ``hash_match``: the given SHA-256 is the printed data hash or an issued PDF's hash.
+    ``hash_match``: the given hash is the printed data hash (SHA-256 or SM3) or an issued
+    PDF's SHA-256. ``signature``: the uploaded PDF's signature check, when a PDF was uploaded.
+    ``public``: the report was issued as a certification in force; only then are the platform
+    and organisation shown (a provisional or withdrawn submission is nobody's business).
     """
     report = report_selectors.issued_report_by_number(normalise_report_number(number))
     if report is None:
         raise NotFound("report_not_found", _("No report with this number was issued."))
     submission = report.submission
-    current = {**canonical_facts(submission, report.language), "report_number": report.number}
+    current = {
+        **document_facts(submission, report.language, report.document),
+        "report_number": report.number,
+    }
     current_hash = canonical_hash(current)
+    issued_sm3 = verification.sm3_hex(canonical_json(report.canonical_data).encode("utf-8"))
     certification = report_selectors.certification_of(submission)
     given = (sha256 or "").strip().lower()
     hash_match = None
@@ -349,33 +397,55 @@ def report_verify(*, number: str, sha256: str = "") -> dict[str, Any]:
     if given:
         if given == report.canonical_sha256:
             hash_match, matched = True, "data"
+        elif given == issued_sm3:
+            hash_match, matched = True, "data_sm3"
         elif report.pdfs.filter(sha256=given).exists():
             hash_match, matched = True, "pdf"
         else:
             hash_match = False
     status = current["certification"]["status"]
+    revoked = status == CertificationStatus.REVOKED
+    withdrawn = submission.state == "withdrawn"
+    public = report.certified and not withdrawn
+    # What was uploaded or pasted comes first: a mismatch is red whatever the record says.
+    if hash_match is False or (signature is not None and not signature.valid):
+        outcome = "mismatch"
+    elif not public:
+        outcome = "provisional"
+    elif revoked:
+        outcome = "revoked"
+    elif current_hash != report.canonical_sha256:
+        outcome = "changed"
+    else:
+        outcome = "genuine"
     return {
         "report": report,
-        "platform": submission.platform.name,
-        "organisation": submission.platform.organisation.name,
+        "document": report.document,
+        "document_label": report.get_document_display(),
+        "outcome": outcome,
+        "public": public,
+        "withdrawn": withdrawn,
+        "platform": submission.platform.name if public else "",
+        "organisation": submission.platform.organisation.name if public else "",
         "cycle": submission.cycle,
         "certified_at_issue": report.certified,
         "status": status,
-        "revoked": status == CertificationStatus.REVOKED,
-        "tier": certification.tier if certification and report.certified else None,
+        "revoked": revoked and public,
+        "tier": certification.tier if certification and public else None,
         "tier_label": presentation.tier_label(certification.tier)
-        if certification and report.certified
+        if certification and public
         else "",
-        "valid_until": certification.valid_until if certification and report.certified else None,
-        "revoked_at": certification.revoked_at
-        if certification and status == CertificationStatus.REVOKED
-        else None,
+        "valid_until": certification.valid_until if certification and public else None,
+        "revoked_at": certification.revoked_at if certification and revoked and public else None,
         "issued_sha256": report.canonical_sha256,
+        "issued_sm3": issued_sm3,
         "current_sha256": current_hash,
+        "current_sm3": verification.sm3_hex(canonical_json(current).encode("utf-8")),
         "facts_match": current_hash == report.canonical_sha256,
         "given_sha256": given,
         "hash_match": hash_match,
         "matched": matched,
+        "signature": signature,
     }
 
 
@@ -429,6 +499,7 @@ def regional_report_pdf(*, cycle: AssessmentCycle, region: Region | None, langua
             "reference": reference,
             "generated_at": generated,
             "charts": _regional_charts(data),
+            "narrative": report_narrative.regional_narrative(data, scope),
             "language_code": language,
             "footer_css": _footer_css(
                 gettext("Regional report %(reference)s") % {"reference": reference},
@@ -437,7 +508,7 @@ def regional_report_pdf(*, cycle: AssessmentCycle, region: Region | None, langua
             ),
         }
         html = render_to_string("reports/regional.html", context)
-    return render_pdf(html)
+    return signing.pdf_sign(render_pdf(html))
 
 
 def regional_report_region(*, user: User, region_code: str) -> Region | None:
@@ -542,7 +613,11 @@ def report_batch_build(*, batch_id: int) -> int:
                             facts["platform"],
                             facts["organisation"],
                             facts["result"],
-                            "yes" if report.certified else "no",
+                            "revoked"
+                            if facts["certification"]["status"] == CertificationStatus.REVOKED
+                            else "yes"
+                            if report.certified
+                            else "no",
                             sha256_hex(pdf),
                         )
                     )

@@ -8,6 +8,11 @@ urlpatterns = [
         reports.submission_report,
         name="submission_report",
     ),
+    path(
+        "submissions/<int:submission_id>/certificate.pdf",
+        reports.submission_certificate,
+        name="submission_certificate",
+    ),
     path("verify/", reports.verify_report, name="verify_report"),
     path("v/<str:number>/", reports.verify_report_detail, name="verify_report_detail"),
     path("reports/regional.pdf", reports.regional_report, name="regional_report"),

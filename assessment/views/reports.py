@@ -25,6 +25,7 @@ from assessment.errors import ApplicationError, NotFound
 from assessment.models import AssessmentCycle, ReportBatchStatus
 from assessment.permissions import get_visible_or_404, visible_submissions
 from assessment.selectors import reports as report_selectors
+from assessment.services import certificates, signing, verification
 from assessment.services import reports as report_services
 
 LANGUAGE_CHOICES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -74,6 +75,23 @@ def submission_report(request: HttpRequest, submission_id: int) -> HttpResponse:
     return _pdf_response(pdf, report_services.report_filename(report, submission))
 
 
+@login_required
+@require_GET
+def submission_certificate(request: HttpRequest, submission_id: int) -> HttpResponse:
+    """The certificate of a certification in force as a signed PDF (?lang=zh-hans|en)."""
+    scoped = report_selectors.report_submission_queryset().filter(
+        pk__in=visible_submissions(request.user).values("pk")
+    )
+    submission = _get_or_404(scoped, pk=submission_id)
+    try:
+        report, pdf = certificates.certificate_pdf(
+            submission=submission, language=_report_language(request), user=request.user
+        )
+    except ApplicationError as error:
+        return _refused(request, error)
+    return _pdf_response(pdf, f"{report.number}.pdf")
+
+
 # --- Verification (public) ---------------------------------------------------------------------
 
 
@@ -81,27 +99,29 @@ class VerifyNumberForm(forms.Form):
     number = forms.CharField(
         label=_("Report number"),
         max_length=60,
-        help_text=_("As printed in every page footer, e.g. IIP-2027-000123-1A2B."),
+        help_text=_("As printed in every page footer, e.g. IIP-2027-7K3M-9QXD-2HBF-RW4A."),
     )
 
 
 class VerifyHashForm(forms.Form):
     sha256 = forms.CharField(
-        label=_("SHA-256 hash"),
+        label=_("SHA-256 or SM3 hash"),
         required=False,
         max_length=100,
-        help_text=_("The data hash printed on the last page, or the SHA-256 of the PDF file."),
+        help_text=_(
+            "A data hash printed on the last page (SHA-256 or SM3), or the SHA-256 of the PDF."
+        ),
     )
     pdf = forms.FileField(
         label=_("Or upload the PDF"),
         required=False,
-        help_text=_("The file is hashed and not kept."),
+        help_text=_("The file is hashed and its signature checked; it is not kept."),
     )
 
     def clean_sha256(self):
         value = self.cleaned_data["sha256"].strip()
         if value and not _HEX64.match(value):
-            raise forms.ValidationError(_("A SHA-256 hash has 64 hexadecimal characters."))
+            raise forms.ValidationError(_("A SHA-256 or SM3 hash has 64 hexadecimal characters."))
         return value.lower()
 
     def clean_pdf(self):
@@ -116,37 +136,54 @@ class VerifyHashForm(forms.Form):
             raise forms.ValidationError(_("Paste a hash or choose a PDF file."))
         return cleaned
 
-    def given_hash(self) -> str:
+    def checked(self) -> tuple[str, signing.SignatureCheck | None]:
+        """The hash to look up, and the uploaded PDF's signature check (None when pasted)."""
         upload = self.cleaned_data.get("pdf")
         if upload:
-            digest = hashlib.sha256()
-            for chunk in upload.chunks():
-                digest.update(chunk)
-            return digest.hexdigest()
-        return self.cleaned_data["sha256"]
+            content = b"".join(upload.chunks())
+            return hashlib.sha256(content).hexdigest(), signing.pdf_signature_check(content)
+        return self.cleaned_data["sha256"], None
+
+
+def _client_address(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def _throttled(request: HttpRequest) -> HttpResponse | None:
+    if verification.verification_allowed(client=_client_address(request)):
+        return None
+    response = render(request, "assessment/reports/throttled.html", status=429)
+    response["Retry-After"] = "60"
+    return response
 
 
 @require_GET
 def verify_report(request: HttpRequest) -> HttpResponse:
     """Public: enter a report number (no login)."""
+    if request.GET and (refused := _throttled(request)):
+        return refused
     form = VerifyNumberForm(request.GET or None)
     if form.is_bound and form.is_valid():
         number = report_services.normalise_report_number(form.cleaned_data["number"])
         if report_services.report_number_is_well_formed(number):
             return HttpResponseRedirect(reverse("verify_report_detail", kwargs={"number": number}))
-        form.add_error("number", _("This is not a report number of the form IIP-…-…-…."))
+        form.add_error(
+            "number", _("This is not a report number of the form IIP-2027-XXXX-XXXX-XXXX-XXXX.")
+        )
     return render(request, "assessment/reports/verify.html", {"form": form})
 
 
 @require_http_methods(["GET", "POST"])
 def verify_report_detail(request: HttpRequest, number: str) -> HttpResponse:
-    """Public: the authoritative facts of a report number, and a hash check."""
+    """Public: the authoritative facts of a report number, and a hash and signature check."""
+    if refused := _throttled(request):
+        return refused
     hash_form = VerifyHashForm(request.POST or None, request.FILES or None)
-    given = ""
+    given, signature = "", None
     if request.method == "POST" and hash_form.is_valid():
-        given = hash_form.given_hash()
+        given, signature = hash_form.checked()
     try:
-        verification = report_services.report_verify(number=number, sha256=given)
+        record = report_services.report_verify(number=number, sha256=given, signature=signature)
     except NotFound:
         form = VerifyNumberForm(initial={"number": number})
         return render(
@@ -158,7 +195,7 @@ def verify_report_detail(request: HttpRequest, number: str) -> HttpResponse:
     return render(
         request,
         "assessment/reports/verify_detail.html",
-        {"verification": verification, "hash_form": hash_form},
+        {"verification": record, "hash_form": hash_form},
     )
 
 

@@ -121,6 +121,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             (selectors.STATE_OPEN, _("Open (awaiting the desk)")),
             *[(state, S(state).label) for state in selectors.OPEN_STATES],
             (S.CERTIFIED, S.CERTIFIED.label),
+            (selectors.STATE_REVOKED, _("Revoked")),
             (selectors.STATE_AWAITING_SIGN_OFF, _("Awaiting national sign-off")),
             ("all", _("All")),
         ],

@@ -29,7 +29,26 @@ def test_public_verification_of_a_report_number_and_its_pdf(page, live_server, t
     page.set_input_files("input[type=file]", str(pdf_path))
     page.locator("form[enctype] button[type=submit]").click()
     page.wait_for_load_state("networkidle")
-    assert page.locator(".card .verdict-good").is_visible()
+    assert page.locator(".verify-outcome .verdict-good").first.is_visible()
+    assert "✓" in page.locator(".verify-outcome").inner_text()  # the signature is valid
+
+    # A changed file: the red verdict is the first thing on the page, and no green one.
+    tampered = bytearray(pdf)
+    tampered[len(pdf) // 2] ^= 0x01
+    pdf_path.write_bytes(bytes(tampered))
+    page.set_input_files("input[type=file]", str(pdf_path))
+    page.locator("form[enctype] button[type=submit]").click()
+    page.wait_for_load_state("networkidle")
+    verdicts = page.locator(".verify-verdict")
+    assert "verdict-bad" in verdicts.first.get_attribute("class")
+    assert page.locator(".verdict-good").count() == 0
+    first_box = verdicts.first.bounding_box()
+    assert first_box["y"] < page.locator(".card").first.bounding_box()["y"]
+    for width in (1366, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=str(tmp_path / f"verify-mismatch-{width}.png"), full_page=True)
+        assert verdicts.first.bounding_box()["x"] >= 0
+        assert verdicts.first.bounding_box()["width"] <= width
     assert page.console_errors == []
 
 

@@ -259,7 +259,7 @@ def test_hash_printed_in_the_pdf_is_the_one_the_verification_page_shows(
     client.force_login(operator(organisation=certified_submission.platform.organisation))
     pdf = client.get(report_url(certified_submission)).content
     last_page = re.sub(r"\s+", "", PdfReader(io.BytesIO(pdf)).pages[-1].extract_text())
-    printed_number = re.search(r"IIP-[0-9]+-[0-9]{6}-[0-9A-F]{4}", last_page).group(0)
+    printed_number = re.search(r"IIP-[0-9]+(?:-[0-9A-Z]{4}){4}", last_page).group(0)
     printed_hash = re.search(r"[0-9a-f]{64}", last_page).group(0)
     client.logout()
     page = client.get(reverse("verify_report_detail", kwargs={"number": printed_number}))
