@@ -7,6 +7,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from config.backends import cache_from_url, cache_is_per_process, default_storage_from_env
 from config.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -132,7 +133,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Evidence and generated files live outside any web root; only permission-checked views serve them.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "private")))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Local disk, or the S3-compatible object store from S3_ENDPOINT_URL (config/backends.py).
+    "default": default_storage_from_env(),
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if PRODUCTION
@@ -144,12 +146,24 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 REPORT_BATCH_KEEP_HOURS = env_int("REPORT_BATCH_KEEP_HOURS", 72, minimum=1)
 
+# CACHE_URL: redis://host:6379/0 with several processes or hosts (lock-out counts, throttles,
+# idempotency keys and dashboard invalidation must reach all of them); locmem:// for the demo.
 CACHES = {
-    "default": {
-        "BACKEND": env_str("CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
-        "LOCATION": env_str("CACHE_LOCATION", "platform-maturity"),
-    }
+    "default": cache_from_url(
+        env_str("CACHE_URL", "locmem://platform-maturity"),
+        key_prefix=env_str("CACHE_KEY_PREFIX", "pma"),
+    )
 }
+if PRODUCTION and cache_is_per_process(CACHES["default"]):
+    raise ImproperlyConfigured(
+        "PRODUCTION=true needs a shared cache: set CACHE_URL=redis://host:6379/0 "
+        "(a per-process cache loses lock-outs and idempotency keys between processes)."
+    )
+if PRODUCTION and DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    raise ImproperlyConfigured(
+        "PRODUCTION=true needs PostgreSQL: set DATABASE_URL=postgres://user:password@host/db "
+        "(SQLite is for the demo on one machine)."
+    )
 # Dashboards: cached per filter set, invalidated when a score changes and at the latest after
 # this many seconds (use a shared cache, e.g. the database cache, with several web workers).
 DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 600)
