@@ -145,6 +145,17 @@ EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_MB", 20, minimum=1) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 REPORT_BATCH_KEEP_HOURS = env_int("REPORT_BATCH_KEEP_HOURS", 72, minimum=1)
+# Stored report PDFs nobody downloaded for this long are removed by housekeeping.
+REPORT_FILE_KEEP_DAYS = env_int("REPORT_FILE_KEEP_DAYS", 30, minimum=1)
+# Task workers beat every WORKER_HEARTBEAT_SECONDS; one silent for WORKER_DEAD_SECONDS is dead
+# and its report is run again (REPORT_TASK_ATTEMPTS in all); a report rendering for longer
+# than REPORT_TASK_TIMEOUT_SECONDS counts as dead too.
+WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 10, minimum=1)
+WORKER_DEAD_SECONDS = env_int("WORKER_DEAD_SECONDS", 60, minimum=2)
+REPORT_TASK_TIMEOUT_SECONDS = env_int("REPORT_TASK_TIMEOUT_SECONDS", 300, minimum=5)
+REPORT_TASK_ATTEMPTS = env_int("REPORT_TASK_ATTEMPTS", 2, minimum=1)
+# Finished task results are pruned by housekeeping after this many days.
+TASK_RESULT_KEEP_DAYS = env_int("TASK_RESULT_KEEP_DAYS", 7, minimum=1)
 
 # CACHE_URL: redis://host:6379/0 with several processes or hosts (lock-out counts, throttles,
 # idempotency keys and dashboard invalidation must reach all of them); locmem:// for the demo.
@@ -184,7 +195,13 @@ _SMTP_OPTIONS = {
     "username": env_str("EMAIL_HOST_USER", ""),
     "password": env_str("EMAIL_HOST_PASSWORD", ""),
     "use_tls": env_bool("EMAIL_USE_TLS", False),
+    # Emails go out from a task; a mail server that stops answering fails the attempt in
+    # EMAIL_TIMEOUT seconds and the task tries again later (EMAIL_ATTEMPTS in all).
+    "timeout": env_int("EMAIL_TIMEOUT", 10, minimum=1),
 }
+EMAIL_ATTEMPTS = env_int("EMAIL_ATTEMPTS", 4, minimum=1)
+EMAIL_IN_BACKGROUND = env_bool("EMAIL_IN_BACKGROUND", True)
+EMAIL_RETRY_SECONDS = env_int("EMAIL_RETRY_SECONDS", 60, minimum=1)
 MAILERS = {
     "default": {
         "BACKEND": _EMAIL_BACKEND,
@@ -273,6 +290,8 @@ if HTTPS:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # Load balancers probe the hosts over plain HTTP on the private network.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True

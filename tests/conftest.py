@@ -15,6 +15,13 @@ def _clear_cache():
 
 
 @pytest.fixture(autouse=True)
+def _email_at_once(settings):
+    # Emails go out from the task worker in production; tests read mail.outbox at once
+    # (tests/assessment/test_email_task.py covers the task path).
+    settings.EMAIL_IN_BACKGROUND = False
+
+
+@pytest.fixture(autouse=True)
 def _reference_data(request):
     """Reference data (regions, industries, targets), which a migration loads, is back after a
     transactional test's flush."""

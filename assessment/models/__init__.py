@@ -1,4 +1,10 @@
 from assessment.models.cycles import AssessmentCycle
+from assessment.models.operations import (
+    BatchItemStatus,
+    ReportBatchItem,
+    StoredReport,
+    WorkerHeartbeat,
+)
 from assessment.models.organisations import Organisation, Platform
 from assessment.models.people import Role, User
 from assessment.models.places import Industry, Region, RegionLevel
@@ -22,6 +28,7 @@ __all__ = [
     "Answer",
     "ApiToken",
     "AssessmentCycle",
+    "BatchItemStatus",
     "Certification",
     "ConflictDeclaration",
     "DimensionScore",
@@ -35,14 +42,17 @@ __all__ = [
     "Platform",
     "Region",
     "ReportBatch",
+    "ReportBatchItem",
     "ReportBatchStatus",
     "RegionLevel",
     "ReviewDecision",
     "Role",
     "ScoreSummary",
+    "StoredReport",
     "Submission",
     "SubmissionEvent",
     "SubmissionState",
     "Target",
     "User",
+    "WorkerHeartbeat",
 ]

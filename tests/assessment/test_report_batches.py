@@ -142,6 +142,8 @@ def test_expired_zip_is_deleted_and_no_longer_downloadable(
     ReportBatch.objects.filter(pk=batch.pk).update(expires_at=timezone.now() - timedelta(hours=1))
     response = client.get(reverse("report_batch_download", args=[batch.pk]))
     assert response.status_code == 404
+    assert storage.exists(name)  # page views do no housekeeping
+    call_command("housekeeping", verbosity=0)
     batch.refresh_from_db()
     assert batch.status == ReportBatchStatus.EXPIRED
     assert not storage.exists(name)

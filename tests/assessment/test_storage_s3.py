@@ -67,23 +67,26 @@ def test_two_uploads_of_the_same_name_never_overwrite_each_other(s3_storage):
         assert handle.read() == b"one"
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_batch_zip_is_stored_in_the_bucket_and_downloads(client, s3_storage, s3_bucket):
-    from assessment.models import ReportBatch, ReportBatchStatus
+    from django.core.management import call_command
+
+    from assessment.models import ReportBatch, ReportBatchStatus, StoredReport
     from assessment.services import reports as report_services
 
     submission = factories.reviewed_submission(result="basic", certified=True)
     regulator = factories.regulator("440000")
     batch = report_services.report_batch_request(
-        user=regulator,
-        region=factories.region("440000"),
-        cycle=submission.cycle,
-        language="en",
+        user=regulator, region=factories.region("440000"), cycle=submission.cycle, language="en"
     )
-    report_services.report_batch_build(batch_id=batch.pk)
+    call_command("db_worker", "--batch", "--no-startup-delay", "--queue-name", "*", verbosity=0)
     batch = ReportBatch.objects.get(pk=batch.pk)
-    assert batch.status == ReportBatchStatus.DONE
-    head = s3_storage.client().head_object(Bucket=s3_bucket, Key=batch.zip_file.name)
+    assert batch.status == ReportBatchStatus.DONE, batch.error
+    client_s3 = s3_storage.client()
+    head = client_s3.head_object(Bucket=s3_bucket, Key=batch.zip_file.name)
     assert head["ContentLength"] == batch.zip_size
+    stored = StoredReport.objects.get(submission=submission)
+    assert client_s3.head_object(Bucket=s3_bucket, Key=stored.file.name)["ContentLength"] > 0
     client.force_login(regulator)
     response = client.get(reverse("report_batch_download", args=[batch.pk]))
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
