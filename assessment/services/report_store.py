@@ -88,3 +88,13 @@ def stored_reports_expire(*, now=None) -> int:
         stored.delete()
         removed += 1
     return removed
+
+
+def stored_reports_forget(*, submission: Submission) -> int:
+    """Remove a submission's stored files (the next download renders again)."""
+    removed = 0
+    for stored in StoredReport.objects.filter(submission=submission):
+        stored.file.delete(save=False)
+        stored.delete()
+        removed += 1
+    return removed
