@@ -34,7 +34,7 @@ BASE_USERS = int(os.environ.get("BENCH_DEADLINE_BASE_USERS", "20"))
 SECONDS = int(os.environ.get("BENCH_DEADLINE_SECONDS", "180"))
 WEB_WORKERS = int(os.environ.get("BENCH_DEADLINE_WEB_WORKERS", "3"))
 QUESTION = "D1.1"  # numeric, every platform kind
-EVIDENCE_QUESTION = "D1.2"
+EVIDENCE_QUESTION = "D1.1"  # every platform kind, like the autosaved answer
 TYPES = ("sign in", "questionnaire page", "autosave", "evidence upload")
 
 if os.environ.get("BENCH_DEADLINE_LOCUSTFILE") == "1":
@@ -169,6 +169,7 @@ def _run_locust(cluster, work: Path, users: int, label: str) -> dict:
         check=False,
         timeout=SECONDS + 180,
         stdout=subprocess.DEVNULL,
+        stderr=(work / f"{label}-locust.log").open("wb"),
     )
     elapsed = time.perf_counter() - started
     with open(work / f"{label}_stats.csv", encoding="utf-8") as handle:

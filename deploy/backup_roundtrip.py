@@ -28,7 +28,7 @@ from assessment.services.evidence_files import in_memory_file
 draft = Submission.objects.filter(state="draft").select_related("created_by").first()
 for n in range(3):
     pdf = b"%PDF-1.4\\n% backup test " + str(n).encode() + b"\\n%%EOF\\n"
-    submissions.evidence_add_file(actor=draft.created_by, submission=draft, question_code="D1.2",
+    submissions.evidence_add_file(actor=draft.created_by, submission=draft, question_code="D1.1",
                                   uploaded_file=in_memory_file(pdf, f"evidence-{n}.pdf"))
 certified = report_submission_queryset().filter(state="certified").first()
 reports.submission_report_pdf(submission=certified, language="en", user=None)
@@ -53,7 +53,10 @@ FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'B
 
 
 def sh(command, **kwargs):
-    return subprocess.run(command, check=True, text=True, capture_output=True, **kwargs).stdout  # noqa: S603
+    finished = subprocess.run(command, check=False, text=True, capture_output=True, **kwargs)
+    if finished.returncode:
+        raise SystemExit(f"{' '.join(command[:3])} failed:\n{finished.stderr[-3000:]}")
+    return finished.stdout
 
 
 def rows(url: str) -> dict:
@@ -98,7 +101,8 @@ def main() -> int:
             ).hexdigest()
             for key in manifest
         }
-        files = json.loads(sh([PYTHON, "manage.py", "shell", "-c", CHECK], cwd=ROOT, env=restored))
+        checked = sh([PYTHON, "manage.py", "shell", "-v0", "-c", CHECK], cwd=ROOT, env=restored)
+        files = json.loads(checked.strip().splitlines()[-1])
         problems = [
             f"table {t}: {before[t]} rows, restored {after.get(t)}"
             for t in before

@@ -185,9 +185,11 @@ def start_seaweedfs(*, timeout: float = 60.0) -> S3Server:
     )
     try:
         wait_for_port(ports["s3"], timeout=timeout)
-    except TimeoutError:
+    except TimeoutError as error:
+        log.close()
+        tail = (Path(directory) / "weed.log").read_text(errors="replace")[-2000:]
         server.stop()
-        raise
+        raise TimeoutError(f"{error}; weed's log ends:\n{tail}") from None
     return server
 
 

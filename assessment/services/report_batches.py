@@ -121,9 +121,9 @@ def report_batch_item_run(*, item_id: int) -> str:
         logger.exception("report %s of batch %s failed", item.submission_id, batch.pk)
         _item_failed(item_id=item_id, reason=str(error)[:2000])
         return BatchItemStatus.FAILED
-    with transaction.atomic():
-        batch = ReportBatch.objects.select_for_update().get(pk=batch.pk)
+    with transaction.atomic():  # item, then batch: the order recovery locks them in
         item = ReportBatchItem.objects.select_for_update().get(pk=item_id)
+        batch = ReportBatch.objects.select_for_update().get(pk=batch.pk)
         if item.status != BatchItemStatus.RUNNING or item.worker != worker_name():
             return item.status  # recovered meanwhile and run by another worker
         item.status = BatchItemStatus.DONE
