@@ -147,8 +147,8 @@ def start_seaweedfs(*, timeout: float = 60.0) -> S3Server:
             }
         )
     )
-    ports = {name: free_port() for name in ("master", "volume", "filer", "s3")}
-    grpc = {name: free_port() for name in ports}
+    ports = {name: free_port() for name in ("master", "volume", "filer", "s3", "iceberg", "lance")}
+    grpc = {name: free_port() for name in ("master", "volume", "filer", "s3")}
     data = Path(directory) / "data"
     data.mkdir()
     command = [
@@ -167,6 +167,10 @@ def start_seaweedfs(*, timeout: float = 60.0) -> S3Server:
         f"-s3.port={ports['s3']}",
         f"-s3.port.grpc={grpc['s3']}",
         f"-s3.config={config}",
+        # The S3 gateway's Iceberg and Lance listeners default to fixed ports (8181, 9101),
+        # which a second server on the machine could not bind.
+        f"-s3.port.iceberg={ports['iceberg']}",
+        f"-s3.port.lance={ports['lance']}",
         "-master.volumeSizeLimitMB=64",
         "-volume.max=8",
         f"-filer.localSocket={directory}/filer.sock",
@@ -292,7 +296,7 @@ def s3_server():
         return
     try:
         server = start_seaweedfs()
-    except (FileNotFoundError, TimeoutError) as error:
+    except FileNotFoundError as error:  # a server that fails to start is an error, not a skip
         pytest.skip(f"no S3 server: {error}")
     yield server
     server.stop()
