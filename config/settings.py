@@ -7,6 +7,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from config.backends import cache_from_url, cache_is_per_process, default_storage_from_env
 from config.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -134,7 +135,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Evidence and generated files live outside any web root; only permission-checked views serve them.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "private")))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Local disk, or the S3-compatible object store from S3_ENDPOINT_URL (config/backends.py).
+    "default": default_storage_from_env(),
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if PRODUCTION
@@ -157,13 +159,36 @@ REPORT_ISSUER_EN = env_str("REPORT_ISSUER_EN", "Industrial Internet Platform Ass
 REPORT_SEAL_IMAGE = env_str("REPORT_SEAL_IMAGE", "")
 # Public verification (/v/<number>/): requests per client address per minute.
 VERIFY_RATE_PER_MINUTE = env_int("VERIFY_RATE_PER_MINUTE", 30, minimum=1)
+# Stored report PDFs nobody downloaded for this long are removed by housekeeping.
+REPORT_FILE_KEEP_DAYS = env_int("REPORT_FILE_KEEP_DAYS", 30, minimum=1)
+# Task workers beat every WORKER_HEARTBEAT_SECONDS; one silent for WORKER_DEAD_SECONDS is dead
+# and its report is run again (REPORT_TASK_ATTEMPTS in all); a report rendering for longer
+# than REPORT_TASK_TIMEOUT_SECONDS counts as dead too.
+WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 10, minimum=1)
+WORKER_DEAD_SECONDS = env_int("WORKER_DEAD_SECONDS", 60, minimum=2)
+REPORT_TASK_TIMEOUT_SECONDS = env_int("REPORT_TASK_TIMEOUT_SECONDS", 300, minimum=5)
+REPORT_TASK_ATTEMPTS = env_int("REPORT_TASK_ATTEMPTS", 2, minimum=1)
+# Finished task results are pruned by housekeeping after this many days.
+TASK_RESULT_KEEP_DAYS = env_int("TASK_RESULT_KEEP_DAYS", 7, minimum=1)
 
+# CACHE_URL: redis://host:6379/0 with several processes or hosts (lock-out counts, throttles,
+# idempotency keys and dashboard invalidation must reach all of them); locmem:// for the demo.
 CACHES = {
-    "default": {
-        "BACKEND": env_str("CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
-        "LOCATION": env_str("CACHE_LOCATION", "platform-maturity"),
-    }
+    "default": cache_from_url(
+        env_str("CACHE_URL", "locmem://platform-maturity"),
+        key_prefix=env_str("CACHE_KEY_PREFIX", "pma"),
+    )
 }
+if PRODUCTION and cache_is_per_process(CACHES["default"]):
+    raise ImproperlyConfigured(
+        "PRODUCTION=true needs a shared cache: set CACHE_URL=redis://host:6379/0 "
+        "(a per-process cache loses lock-outs and idempotency keys between processes)."
+    )
+if PRODUCTION and DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    raise ImproperlyConfigured(
+        "PRODUCTION=true needs PostgreSQL: set DATABASE_URL=postgres://user:password@host/db "
+        "(SQLite is for the demo on one machine)."
+    )
 # Dashboards: cached per filter set, invalidated when a score changes and at the latest after
 # this many seconds (use a shared cache, e.g. the database cache, with several web workers).
 DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 600)
@@ -184,7 +209,13 @@ _SMTP_OPTIONS = {
     "username": env_str("EMAIL_HOST_USER", ""),
     "password": env_str("EMAIL_HOST_PASSWORD", ""),
     "use_tls": env_bool("EMAIL_USE_TLS", False),
+    # Emails go out from a task; a mail server that stops answering fails the attempt in
+    # EMAIL_TIMEOUT seconds and the task tries again later (EMAIL_ATTEMPTS in all).
+    "timeout": env_int("EMAIL_TIMEOUT", 10, minimum=1),
 }
+EMAIL_ATTEMPTS = env_int("EMAIL_ATTEMPTS", 4, minimum=1)
+EMAIL_IN_BACKGROUND = env_bool("EMAIL_IN_BACKGROUND", True)
+EMAIL_RETRY_SECONDS = env_int("EMAIL_RETRY_SECONDS", 60, minimum=1)
 MAILERS = {
     "default": {
         "BACKEND": _EMAIL_BACKEND,
@@ -274,6 +305,8 @@ if HTTPS:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # Load balancers probe the hosts over plain HTTP on the private network.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True

@@ -3,10 +3,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from assessment.forms import ThrottledLoginForm
-from assessment.views import common
+from assessment.views import common, health
 
 urlpatterns = [
     path("", common.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(authentication_form=ThrottledLoginForm),

@@ -1,7 +1,7 @@
 import pytest
 from django.core.cache import cache
 
-pytest_plugins = ["tests.browser"]
+pytest_plugins = ["tests.browser", "tests.services"]
 
 _DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}
 
@@ -12,6 +12,13 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _email_at_once(settings):
+    # Emails go out from the task worker in production; tests read mail.outbox at once
+    # (tests/assessment/test_email_task.py covers the task path).
+    settings.EMAIL_IN_BACKGROUND = False
 
 
 @pytest.fixture(autouse=True)

@@ -3,7 +3,7 @@
 The first successful response to a key is kept for IDEMPOTENCY_SECONDS; the same request with
 the same key gets that response again without doing anything twice. The same key with a
 different body is refused. Keys are per user and per path. The store is Django's default cache:
-with several server processes configure a shared one (CACHE_BACKEND), as for the login throttle.
+with several server processes configure a shared one (CACHE_URL), as for the login throttle.
 """
 
 import hashlib

@@ -11,6 +11,12 @@ from assessment.models.monitoring import (
     Renewal,
     SentReminder,
 )
+from assessment.models.operations import (
+    BatchItemStatus,
+    ReportBatchItem,
+    StoredReport,
+    WorkerHeartbeat,
+)
 from assessment.models.organisations import Organisation, Platform
 from assessment.models.panels import (
     DefenceSession,
@@ -103,6 +109,7 @@ __all__ = [
     "ApiToken",
     "ApplicationForm",
     "AssessmentCycle",
+    "BatchItemStatus",
     "Certification",
     "CommitmentLetter",
     "ConflictDeclaration",
@@ -126,6 +133,7 @@ __all__ = [
     "Platform",
     "Region",
     "ReportBatch",
+    "ReportBatchItem",
     "ReportBatchStatus",
     "RegionLevel",
     "Renewal",
@@ -133,9 +141,11 @@ __all__ = [
     "Role",
     "ScoreSummary",
     "SentReminder",
+    "StoredReport",
     "Submission",
     "SubmissionEvent",
     "SubmissionState",
     "Target",
     "User",
+    "WorkerHeartbeat",
 ]

@@ -4,7 +4,7 @@ once by bumping a version number whenever a score changes.
 `dashboard_cache_invalidate()` is called by the scoring service after every rescore (and should
 be called by any write that changes what dashboards show: certification, revocation, a target or
 a region's industrial-enterprise count). Entries also expire after DASHBOARD_CACHE_SECONDS.
-With several web processes, configure a shared cache (CACHE_BACKEND) so that a bump reaches all.
+With several web processes, configure a shared cache (CACHE_URL) so that a bump reaches all.
 """
 
 import hashlib

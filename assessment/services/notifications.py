@@ -1,7 +1,7 @@
 """Notices to people about a submission: an in-app Notification row and an email.
 
 The message is stored in both languages when it is sent (each reader sees their own); the
-email carries both, Chinese first. Emails go out through Django's email backends once the
+email carries both, Chinese first. Emails go out from the task worker once the
 surrounding transaction commits, so a refused write never sends anything and a failing mail
 server never undoes a decision (the in-app notice stays either way).
 """
@@ -10,7 +10,6 @@ import logging
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
@@ -18,6 +17,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from assessment.models import Notification, Role, Submission, User
+from assessment.services.mail import email_queue
 
 logger = logging.getLogger(__name__)
 
@@ -63,15 +63,14 @@ def _send_email(recipient: User, subject: dict[str, str], body: dict[str, str], 
     text = "\n\n".join([body["zh-hans"], body["en"]])
     if link:
         text += f"\n\n{settings.SITE_URL}{link}"
-    try:
-        send_mail(
-            f"{subject['zh-hans']} / {subject['en']}",
-            text,
-            settings.DEFAULT_FROM_EMAIL,
-            [recipient.email],
+    try:  # from the task worker, with a timeout and retries (assessment.services.mail)
+        email_queue(
+            subject=f"{subject['zh-hans']} / {subject['en']}",
+            body=text,
+            recipients=[recipient.email],
         )
-    except Exception:  # a mail server being down must not lose the in-app notice
-        logger.exception("Could not email %s", recipient.email)
+    except Exception:  # a queue being down must not lose the in-app notice
+        logger.exception("Could not queue an email to %s", recipient.email)
 
 
 def notification_send(

@@ -8,7 +8,6 @@ deactivates the account; the rows it wrote stay, for the audit trail.
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -20,6 +19,7 @@ from django.utils.translation import override
 
 from assessment.errors import ApplicationError, NotFound, PermissionDenied
 from assessment.models import Industry, Platform, Region, Role, User
+from assessment.services.mail import email_queue
 
 
 def _require_operator(actor: User) -> None:
@@ -119,7 +119,7 @@ def _send_invitation(actor: User, user: User) -> None:
                 subject = render_to_string(
                     "assessment/operator/invitation_subject.txt", context
                 ).strip()
-    send_mail(subject, "\n\n----------\n\n".join(bodies), None, [user.email])
+    email_queue(subject=subject, body="\n\n----------\n\n".join(bodies), recipients=[user.email])
 
 
 @transaction.atomic

@@ -18,18 +18,13 @@ import logging
 import mimetypes
 import os
 import re
-import tempfile
-import zipfile
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import segno
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.core.files import File
 from django.db import transaction
-from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -348,8 +343,15 @@ def submission_report_pdf(
 ) -> tuple[IssuedReport, bytes]:
     """Issue (or re-use) the report number, render and sign the PDF, record the PDF's hash.
 
-    ``signed=False`` only for the render benchmark (signed against unsigned in one run)."""
+    The issued file is rendered once and then served from storage. ``signed=False`` only for
+    the render benchmark (signed against unsigned in one run)."""
+    from assessment.services import report_store
+
     report = report_issue(submission=submission, language=language, user=user)
+    if with_charts and signed:  # the issued file: rendered once, then served from storage
+        stored = report_store.stored_report_read(report=report, submission=submission)
+        if stored is not None:
+            return report, stored
     submission = report_selectors.report_submission_queryset().get(pk=submission.pk)
     html = submission_report_html(submission=submission, report=report, with_charts=with_charts)
     pdf = render_pdf(html)
@@ -358,6 +360,8 @@ def submission_report_pdf(
     IssuedPdf.objects.get_or_create(
         report=report, sha256=sha256_hex(pdf), defaults={"size": len(pdf)}
     )
+    if with_charts and signed:
+        report_store.stored_report_save(report=report, submission=submission, pdf=pdf)
     return report, pdf
 
 
@@ -572,99 +576,11 @@ def report_batch_request(
     return batch
 
 
-def report_batch_build(*, batch_id: int) -> int:
-    """Render every report of the batch into one ZIP; progress is stored as it goes."""
-    report_batches_purge_expired()
-    with transaction.atomic():
-        batch = ReportBatch.objects.select_for_update().get(pk=batch_id)
-        if batch.status != ReportBatchStatus.QUEUED:
-            return batch.done
-        submissions = list(
-            report_selectors.regional_submissions(batch.cycle, batch.region).values_list(
-                "pk", flat=True
-            )
-        )
-        batch.status = ReportBatchStatus.RUNNING
-        batch.started_at = timezone.now()
-        batch.total = len(submissions)
-        batch.done = 0
-        batch.save(update_fields=["status", "started_at", "total", "done"])
-    try:
-        with tempfile.NamedTemporaryFile(suffix=".zip", delete=False) as handle:
-            temporary = Path(handle.name)
-        with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            names: set[str] = set()
-            lines = ["report_number,platform,organisation,result,certified,pdf_sha256"]
-            for submission_id in submissions:
-                submission = report_selectors.report_submission_queryset().get(pk=submission_id)
-                report, pdf = submission_report_pdf(
-                    submission=submission, language=batch.language, user=batch.requested_by
-                )
-                name = f"{report.number}.pdf"
-                if name not in names:
-                    names.add(name)
-                    archive.writestr(name, pdf)
-                facts = report.canonical_data
-                lines.append(
-                    ",".join(
-                        _csv_cell(value)
-                        for value in (
-                            report.number,
-                            facts["platform"],
-                            facts["organisation"],
-                            facts["result"],
-                            "revoked"
-                            if facts["certification"]["status"] == CertificationStatus.REVOKED
-                            else "yes"
-                            if report.certified
-                            else "no",
-                            sha256_hex(pdf),
-                        )
-                    )
-                )
-                ReportBatch.objects.filter(pk=batch_id).update(done=F("done") + 1)
-            archive.writestr("index.csv", "\ufeff" + "\n".join(lines) + "\n")
-        with transaction.atomic():
-            batch = ReportBatch.objects.select_for_update().get(pk=batch_id)
-            with temporary.open("rb") as zipped:
-                batch.zip_file.save(f"{batch.token}.zip", File(zipped), save=False)
-            batch.zip_size = temporary.stat().st_size
-            batch.status = ReportBatchStatus.DONE
-            batch.finished_at = timezone.now()
-            batch.expires_at = batch.finished_at + timedelta(hours=settings.REPORT_BATCH_KEEP_HOURS)
-            batch.save()
-        return len(submissions)
-    except Exception as error:
-        logger.exception("report batch %s failed", batch_id)
-        ReportBatch.objects.filter(pk=batch_id).update(
-            status=ReportBatchStatus.FAILED, error=str(error)[:2000], finished_at=timezone.now()
-        )
-        raise
-    finally:
-        if "temporary" in locals() and temporary.exists():
-            temporary.unlink()
-
-
-def _csv_cell(value: Any) -> str:
-    text = str(value)
-    if text[:1] in ("=", "+", "-", "@"):
-        text = "'" + text  # no formulas in spreadsheets
-    if any(character in text for character in ',"\n'):
-        text = '"' + text.replace('"', '""') + '"'
-    return text
-
-
 def report_batches_purge_expired() -> int:
-    """Delete the ZIPs of batches past their keeping time; returns how many."""
-    expired = list(
-        ReportBatch.objects.filter(status=ReportBatchStatus.DONE, expires_at__lte=timezone.now())
-    )
-    for batch in expired:
-        if batch.zip_file:
-            batch.zip_file.delete(save=False)
-        batch.status = ReportBatchStatus.EXPIRED
-        batch.save(update_fields=["zip_file", "status"])
-    return len(expired)
+    """Kept for callers of the old name: housekeeping expires batches now."""
+    from assessment.services.report_batches import report_batches_expire
+
+    return report_batches_expire()
 
 
 def batch_download_name(batch: ReportBatch) -> str:

@@ -27,6 +27,7 @@ from assessment.permissions import get_visible_or_404, visible_submissions
 from assessment.selectors import reports as report_selectors
 from assessment.services import certificates, signing, verification
 from assessment.services import reports as report_services
+from assessment.services.report_batches import batch_is_downloadable
 
 LANGUAGE_CHOICES = [("zh-hans", "简体中文"), ("en", "English")]
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
@@ -275,7 +276,6 @@ def regional_report(request: HttpRequest) -> HttpResponse:
 def report_batches(request: HttpRequest) -> HttpResponse:
     """A regulator's batches: request one, follow its progress, download the ZIP."""
     _require_regulator(request)
-    report_services.report_batches_purge_expired()
     user = request.user
     initial = {"lang": request.LANGUAGE_CODE}
     latest_cycle = AssessmentCycle.objects.order_by("-opens_on").first()
@@ -349,9 +349,8 @@ def report_batch_status(request: HttpRequest, batch_id: int) -> JsonResponse:
 @require_GET
 def report_batch_download(request: HttpRequest, batch_id: int) -> FileResponse:
     _require_regulator(request)
-    report_services.report_batches_purge_expired()
     batch = _get_or_404(report_selectors.visible_batches(request.user), pk=batch_id)
-    if batch.status != ReportBatchStatus.DONE or not batch.zip_file:
+    if not batch_is_downloadable(batch):  # housekeeping deletes expired ZIPs
         raise Http404
     return FileResponse(
         batch.zip_file.open("rb"),

@@ -7,10 +7,12 @@ from datetime import timedelta
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django_tasks_db.models import DBTaskResult
 
 from assessment.models import ReportBatch, ReportBatchStatus
+from questionnaires.choices import Result
 from tests.factories import regulator, reviewed_submission
 
 # The worker closes and reopens database connections between tasks (as in production), which
@@ -74,6 +76,16 @@ def test_worker_builds_the_zip_with_every_report_and_an_index(
         for name in names:
             if name.endswith(".pdf"):
                 assert archive.read(name).startswith(b"%PDF-")
+        header, *rows = archive.read("index.csv").decode("utf-8-sig").splitlines()
+    # Words in the batch's language, not codes (leading, not_rated, yes).
+    with translation.override(batch.language):
+        results = {str(label) for label in Result.labels}
+        statuses = {gettext("Certified"), gettext("Provisional"), gettext("Revoked")}
+        assert header.split(",")[:2] == [gettext("Report No."), gettext("Platform")]
+    assert len(rows) == 2
+    for row in rows:
+        cells = row.split(",")
+        assert cells[3] in results and cells[4] in statuses
 
 
 def test_requester_downloads_the_zip(client, submissions, django_capture_on_commit_callbacks):
@@ -142,6 +154,8 @@ def test_expired_zip_is_deleted_and_no_longer_downloadable(
     ReportBatch.objects.filter(pk=batch.pk).update(expires_at=timezone.now() - timedelta(hours=1))
     response = client.get(reverse("report_batch_download", args=[batch.pk]))
     assert response.status_code == 404
+    assert storage.exists(name)  # page views do no housekeeping
+    call_command("housekeeping", verbosity=0)
     batch.refresh_from_db()
     assert batch.status == ReportBatchStatus.EXPIRED
     assert not storage.exists(name)

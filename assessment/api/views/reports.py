@@ -10,10 +10,11 @@ from rest_framework.response import Response
 
 from assessment.api.serializers import ReportBatchRequestSerializer, ReportBatchSerializer
 from assessment.errors import ApplicationError, NotFound, PermissionDenied
-from assessment.models import AssessmentCycle, ReportBatchStatus
+from assessment.models import AssessmentCycle
 from assessment.permissions import get_visible_or_404, visible_submissions
 from assessment.selectors import reports as report_selectors
 from assessment.services import reports as report_services
+from assessment.services.report_batches import batch_is_downloadable
 
 _LANG = OpenApiParameter(
     "lang",
@@ -106,7 +107,6 @@ class ReportBatchesView(generics.ListAPIView):
 
     def get_queryset(self):
         _require_regulator(self.request.user)
-        report_services.report_batches_purge_expired()
         return report_selectors.visible_batches(self.request.user).select_related("cycle")
 
     def post(self, request):
@@ -158,9 +158,8 @@ class ReportBatchView(generics.RetrieveAPIView):
 )
 class ReportBatchDownloadView(generics.GenericAPIView):
     def get(self, request, batch_id):
-        report_services.report_batches_purge_expired()
         batch = _batch_in_scope(request, batch_id)
-        if batch.status != ReportBatchStatus.DONE or not batch.zip_file:
+        if not batch_is_downloadable(batch):  # housekeeping deletes expired ZIPs
             raise NotFound("batch_not_ready", _("This batch has no ZIP to download (yet)."))
         return FileResponse(
             batch.zip_file.open("rb"),
