@@ -4,6 +4,7 @@ from assessment.models.people import Role, User
 from assessment.models.places import Industry, Region, RegionLevel
 from assessment.models.reports import IssuedPdf, IssuedReport, ReportBatch, ReportBatchStatus
 from assessment.models.reviews import Certification, ConflictDeclaration, Notification
+from assessment.models.security import AuditEvent, AuditKind, IdempotencyKey, PasswordHistory
 from assessment.models.submissions import (
     Answer,
     DimensionScore,
@@ -22,16 +23,20 @@ __all__ = [
     "Answer",
     "ApiToken",
     "AssessmentCycle",
+    "AuditEvent",
+    "AuditKind",
     "Certification",
     "ConflictDeclaration",
     "DimensionScore",
     "EventKind",
     "Evidence",
+    "IdempotencyKey",
     "Industry",
     "IssuedPdf",
     "IssuedReport",
     "Notification",
     "Organisation",
+    "PasswordHistory",
     "Platform",
     "Region",
     "ReportBatch",

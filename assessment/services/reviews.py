@@ -644,15 +644,15 @@ def conflict_declare(
     review its submissions, and they are taken off those assigned to them."""
     if reviewer.role != Role.REVIEWER:
         raise PermissionDenied("not_reviewer", _("Only reviewers declare conflicts of interest."))
-    if not visible_organisations(reviewer).filter(pk=organisation.pk).exists():
-        raise NotFound("not_found", _("That page does not exist or you may not see it."))
-    reason = _required_text(reason, field="reason", message=_("Describe the conflict of interest."))
     if ConflictDeclaration.objects.filter(reviewer=reviewer, organisation=organisation).exists():
         raise Conflict(
             "already_declared",
             _("You already declared a conflict of interest with %(organisation)s.")
             % {"organisation": organisation},
         )
+    if not visible_organisations(reviewer).filter(pk=organisation.pk).exists():
+        raise NotFound("not_found", _("That page does not exist or you may not see it."))
+    reason = _required_text(reason, field="reason", message=_("Describe the conflict of interest."))
     declaration = ConflictDeclaration.objects.create(
         reviewer=reviewer, organisation=organisation, reason=reason
     )
