@@ -27,6 +27,7 @@ from assessment.models import (
     ReviewDecision,
     Role,
     Submission,
+    SubmissionEvent,
     SubmissionState,
     User,
 )
@@ -352,7 +353,7 @@ def answers_save(
             field=first,
             params={"conflicts": conflicts},
         )
-    saved, changed_codes = [], []
+    saved, changed_codes, events = [], [], []
     now = timezone.now()
     for change in changes:
         code = change.question_code
@@ -382,15 +383,19 @@ def answers_save(
                     "updated_at",
                 ]
             )
-        record_event(
-            submission=locked,
-            actor=actor,
-            kind=EventKind.ANSWER_CHANGED,
-            question_code=code,
-            detail={"from": old_value, "to": value, "version": answer.version},
+        events.append(
+            SubmissionEvent(
+                submission=locked,
+                actor=actor,
+                kind=EventKind.ANSWER_CHANGED,
+                question_code=code,
+                detail={"from": old_value, "to": value, "version": answer.version},
+            )
         )
         saved.append(answer)
         changed_codes.append(code)
+    # Together, so the hash chain is extended once (see AppendOnlyQuerySet.bulk_create).
+    SubmissionEvent.objects.bulk_create(events)
     if changed_codes:
         _withdraw_decisions(locked, changed_codes)
         submission_rescore(submission=submission)  # its rubric version is loaded
