@@ -201,6 +201,18 @@ STORAGES = {
     },
 }
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_MB", 20, minimum=1) * 1024 * 1024
+# An Office/ODF file may unpack to at most this much (zip bombs are refused).
+EVIDENCE_MAX_UNPACKED_BYTES = env_int("EVIDENCE_MAX_UNPACKED_MB", 200, minimum=1) * 1024 * 1024
+# Quotas: files and bytes per submission, uploads per user and minute (counted in the database).
+EVIDENCE_MAX_FILES_PER_SUBMISSION = env_int("EVIDENCE_MAX_FILES_PER_SUBMISSION", 200, minimum=1)
+EVIDENCE_MAX_BYTES_PER_SUBMISSION = (
+    env_int("EVIDENCE_MAX_MB_PER_SUBMISSION", 500, minimum=1) * 1024 * 1024
+)
+EVIDENCE_UPLOADS_PER_MINUTE = env_int("EVIDENCE_UPLOADS_PER_MINUTE", 10, minimum=1)
+# Uploads over FILE_UPLOAD_MAX_MEMORY_SIZE are spooled here; files a killed upload left behind
+# are removed (older than an hour) whenever a file is uploaded.
+FILE_UPLOAD_TEMP_DIR = env_str("FILE_UPLOAD_TEMP_DIR", str(VAR_DIR / "upload-tmp"))
+Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 REPORT_BATCH_KEEP_HOURS = env_int("REPORT_BATCH_KEEP_HOURS", 72, minimum=1)
@@ -337,5 +349,7 @@ LOGGING = {
     "loggers": {
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # django-axes narrates every sign-in; failures are in the audit trail (AuditEvent).
+        "axes": {"level": "WARNING"},
     },
 }

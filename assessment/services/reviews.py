@@ -36,6 +36,7 @@ from assessment.selectors.reviews import missing_required_checks
 from assessment.services import notifications
 from assessment.services.dashboard_cache import dashboard_cache_invalidate
 from assessment.services.scoring import submission_rescore
+from assessment.services.submissions import MAX_NUMBER
 from assessment.services.workflow import lock_submission, record_event, submission_transition
 from questionnaires.choices import Tier
 from questionnaires.rubric import AnswerError, validate_answer
@@ -281,7 +282,11 @@ def review_decide(
         )
     elif decision == ReviewDecisionKind.CORRECTED:
         try:
-            stored_value = _storable(validate_answer(indicator, corrected_value))
+            normalised = validate_answer(indicator, corrected_value)
+            # The operator's upper bound holds for a reviewer's correction too.
+            if isinstance(normalised, Decimal) and normalised > MAX_NUMBER:
+                raise AnswerError("too_large", {"value": str(corrected_value)[:40]})
+            stored_value = _storable(normalised)
         except AnswerError as error:
             raise ApplicationError(
                 error.code,

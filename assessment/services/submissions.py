@@ -33,7 +33,11 @@ from assessment.models import (
 )
 from assessment.permissions import can_edit_submission
 from assessment.selectors.submissions import result_if_verified
-from assessment.services.evidence_files import check_evidence_file
+from assessment.services.evidence_files import (
+    check_evidence_file,
+    check_upload_quota,
+    remove_stale_upload_files,
+)
 from assessment.services.notifications import notify_resubmitted
 from assessment.services.scoring import load_score_inputs, submission_rescore
 from assessment.services.workflow import lock_submission, record_event, submission_transition
@@ -447,6 +451,8 @@ def _new_evidence(
         uploaded_by=actor,
     )
     if uploaded_file is not None:
+        remove_stale_upload_files()
+        check_upload_quota(actor=actor, submission=submission, size=uploaded_file.size or 0)
         checked = check_evidence_file(uploaded_file)
         evidence.original_name = checked.original_name
         evidence.content_type = checked.content_type
