@@ -7,6 +7,7 @@ class AssessmentConfig(AppConfig):
     verbose_name = _("Assessment")
 
     def ready(self):
+        from assessment import checks  # noqa: F401  (registers the deploy checks)
         from assessment.security import receivers
 
         receivers.connect()

@@ -58,8 +58,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "assessment.security.middleware.SecurityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "assessment.security.middleware.SecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Last: turns a lock-out noticed during sign-in into the lock-out page.
@@ -111,7 +111,7 @@ AUTH_USER_MODEL = "assessment.User"
 # django-axes first: it refuses a locked-out account/address before the password is checked,
 # on every sign-in that calls authenticate() (the site, the Django admin).
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "assessment.security.backends.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
@@ -152,6 +152,10 @@ AXES_LOCKOUT_CALLABLE = "assessment.security.lockout.locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_VERBOSE = False
+
+# Password reset mails per address and per client address and hour.
+PASSWORD_RESET_PER_HOUR = env_int("PASSWORD_RESET_PER_HOUR", 3, minimum=1)
+PASSWORD_RESET_PER_HOUR_PER_ADDRESS = env_int("PASSWORD_RESET_PER_HOUR_PER_ADDRESS", 10, minimum=1)
 
 # Two-factor sign-in (TOTP, django-otp). With PRODUCTION=true it is required of reviewers,
 # experts, regulators and administrators (TWO_FACTOR_REQUIRED_ROLES); operators may enrol.

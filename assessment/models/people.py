@@ -119,4 +119,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def is_admin(self) -> bool:
-        return self.role == Role.ADMIN or self.is_superuser
+        """The system administrator (or a superuser): sees everything. The security and audit
+        administrators do their own work in the Django admin and see no assessment data."""
+        if self.is_superuser:
+            return True
+        return self.role == Role.ADMIN and self.admin_duty in ("", AdminDuty.SYSTEM)

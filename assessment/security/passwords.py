@@ -48,7 +48,10 @@ class PasswordHistoryValidator:
             return
         count = settings.PASSWORD_HISTORY_COUNT
         earlier = list(user.password_history.values_list("password", flat=True)[:count])
-        current = type(user).objects.filter(pk=user.pk).values_list("password", flat=True).first()
+        from django.contrib.auth import get_user_model
+
+        stored = get_user_model().objects.filter(pk=user.pk)
+        current = stored.values_list("password", flat=True).first()
         if current:
             earlier.append(current)
         if any(check_password(password, encoded) for encoded in earlier):
@@ -82,6 +85,10 @@ def password_changed_record(*, user) -> None:
     now = timezone.now()
     User.objects.filter(pk=user.pk).update(password_changed_at=now, must_change_password=False)
     user.password_changed_at, user.must_change_password = now, False
+    from assessment.models import AuditKind
+    from assessment.security.audit import security_event_record
+
+    security_event_record(request=None, kind=AuditKind.PASSWORD_CHANGED, actor=user)
 
 
 def password_expired(user) -> bool:

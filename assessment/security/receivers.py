@@ -33,6 +33,18 @@ def _signed_in(sender, request, user, **kwargs):
         request.session[SESSION_STARTED] = now.timestamp()
         request.session[ENROLLED] = has_two_factor_device(user)
     security_event_record(request=request, kind=AuditKind.SIGN_IN, actor=user)
+    if request is not None and user.previous_login_at is not None:
+        from django.contrib import messages
+        from django.utils.formats import date_format
+        from django.utils.translation import gettext as _
+
+        when = date_format(timezone.localtime(user.previous_login_at), "DATETIME_FORMAT")
+        messages.info(
+            request,
+            _("Your last sign-in: %(when)s from %(address)s.")
+            % {"when": when, "address": user.previous_login_ip or "?"},
+            fail_silently=True,
+        )
 
 
 @receiver(user_logged_out)

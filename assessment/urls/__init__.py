@@ -7,5 +7,6 @@ urlpatterns = [
     path("", include("assessment.urls.review")),
     path("", include("assessment.urls.dashboards")),
     path("", include("assessment.urls.reports")),
+    path("", include("assessment.urls.security")),
     path("api/v1/", include("assessment.urls.api")),
 ]
