@@ -419,7 +419,8 @@ def evidence_download(request: HttpRequest, evidence_id: int) -> HttpResponse:
         raise Http404
     services.evidence_opened(actor=request.user, evidence=evidence)
     if evidence.is_link:
-        return HttpResponseRedirect(evidence.url)
+        # Never a redirect to wherever an operator pointed: the reader sees the address first.
+        return render(request, "assessment/operator/leaving.html", {"evidence": evidence})
     try:
         handle = evidence.file.open("rb")
     except FileNotFoundError as error:
