@@ -69,8 +69,10 @@ def chain_existing_events(apps, schema_editor):
     with schema_editor.connection.cursor() as cursor:
         if schema_editor.connection.vendor == "postgresql":
             cursor.execute("SET LOCAL pma.audit_purge = 'on'")
-    last = {}
-    rows = event_model.objects.order_by("submission_id", "created_at", "id").iterator(2000)
+    last, batch = {}, []
+    rows = event_model.objects.order_by("submission_id", "created_at", "id")
+    # SQLite may not write a table while a cursor over it is open: read it whole there.
+    rows = rows.iterator(2000) if schema_editor.connection.vendor == "postgresql" else list(rows)
     for event in rows:
         sequence, previous = last.get(event.submission_id, (0, ""))
         payload = {
@@ -85,9 +87,13 @@ def chain_existing_events(apps, schema_editor):
             "note": event.note,
             "detail": event.detail,
         }
-        digest = chain_hash(previous, payload)
-        # The historical model's manager is a plain one, so this update is allowed here.
-        event_model.objects.filter(pk=event.pk).update(
-            sequence=sequence + 1, previous_hash=previous, hash=digest
-        )
-        last[event.submission_id] = (sequence + 1, digest)
+        event.sequence, event.previous_hash = sequence + 1, previous
+        event.hash = chain_hash(previous, payload)
+        last[event.submission_id] = (event.sequence, event.hash)
+        batch.append(event)
+        if len(batch) >= 2000:
+            # The historical model's manager is a plain one, so this update is allowed here.
+            event_model.objects.bulk_update(batch, ["sequence", "previous_hash", "hash"])
+            batch = []
+    if batch:
+        event_model.objects.bulk_update(batch, ["sequence", "previous_hash", "hash"])
