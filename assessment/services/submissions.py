@@ -649,7 +649,8 @@ def _claimed_result(submission: Submission) -> str:
 
 
 def evidence_opened(*, actor: User, evidence: Evidence) -> None:
-    """Put a reviewer's opening of an evidence item on the audit trail (web and API alike)."""
+    """Put an opening of an evidence item on the audit trail (web and API alike): a reviewer's
+    on the submission's own trail, anyone else's on the security audit trail."""
     if actor.role == Role.REVIEWER:
         record_event(
             submission=evidence.submission,
@@ -658,6 +659,18 @@ def evidence_opened(*, actor: User, evidence: Evidence) -> None:
             question_code=evidence.question_code,
             detail={"evidence": evidence.pk},
         )
+        return
+    from assessment.models import AuditKind
+    from assessment.security.audit import security_event_record
+
+    security_event_record(
+        request=None,
+        kind=AuditKind.EVIDENCE_OPENED,
+        actor=actor,
+        subject=f"evidence:{evidence.pk}",
+        region=evidence.submission.platform.region,
+        detail={"submission": evidence.submission_id, "question": evidence.question_code},
+    )
 
 
 @transaction.atomic
