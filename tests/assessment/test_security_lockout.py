@@ -119,3 +119,16 @@ def test_behind_two_proxies():
 @override_settings(TRUSTED_PROXY_COUNT=1)
 def test_garbage_in_the_header_falls_back_to_the_remote_address():
     assert client_ip(_request(forwarded="not-an-address")) == "10.0.0.2"
+
+
+def test_the_anonymous_api_throttle_ignores_a_client_sent_forwarded_header(client, settings):
+    """Hole 3: a new X-Forwarded-For per request used to buy a fresh anonymous budget."""
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"token": None, "user": None, "anon": "2/min"},
+    }
+    statuses = [
+        client.get("/api/v1/public/register/", HTTP_X_FORWARDED_FOR=f"198.51.100.{n}").status_code
+        for n in range(3)
+    ]
+    assert statuses == [200, 200, 429]
