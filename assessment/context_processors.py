@@ -62,4 +62,9 @@ def navigation(request):
     role_entries = []
     if user is not None and user.is_authenticated:
         role_entries = _NAVIGATION.get(Role.ADMIN if user.is_admin else user.role, [])
+        if user.role == Role.ADMIN and not user.is_admin:
+            # The security and audit administrators work in the Django admin.
+            role_entries = [("admin:index", _("Administration"))]
+        if user.role == Role.ADMIN and user.admin_duty == "audit":
+            role_entries = [*role_entries, ("audit_export", _("Audit trail"))]
     return {"nav_links": _links(role_entries), "public_links": _links(_PUBLIC)}

@@ -324,6 +324,7 @@ def seed_people_and_platforms(*, platforms: int, seed: int) -> dict:
         for code in account.region_codes
     ]
     User.regions.through.objects.bulk_create(region_links)
+    __import__("assessment.demo_security").demo_security.seed_security_admins(password_hash)
     return {
         "organisations": len(organisations),
         "platforms": len(platform_rows),

@@ -35,3 +35,9 @@ class Conflict(ApplicationError):
     """A write based on a stale version."""
 
     status = 409
+
+
+class TooManyRequests(ApplicationError):
+    """A quota or rate was reached; the client may try again later."""
+
+    status = 429

@@ -1,17 +1,14 @@
 from django import forms
-from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-
-def _failure_key(request, email: str) -> str:
-    address = request.META.get("REMOTE_ADDR", "") if request else ""
-    return f"login-failures:{email.strip().lower()}:{address}"
+from assessment.security.lockout import attempts_left, locked_message
 
 
 class ThrottledLoginForm(AuthenticationForm):
-    """Email login that locks an account/address pair after repeated failures."""
+    """Email sign-in. Failures are counted by django-axes (in the database, per account and
+    address); the form says how many attempts are left before the lock-out."""
 
     username = forms.EmailField(
         label=_("Email address"), widget=forms.EmailInput(attrs={"autofocus": True})
@@ -19,23 +16,23 @@ class ThrottledLoginForm(AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": _("The email address or password is incorrect."),
-        "locked": _(
-            "Too many failed sign-in attempts. Please wait %(minutes)d minutes and try again."
-        ),
     }
+    locked = False
 
     def clean(self):
-        email = self.cleaned_data.get("username") or ""
-        key = _failure_key(self.request, email)
-        if cache.get(key, 0) >= settings.LOGIN_FAILURE_LIMIT:
-            raise forms.ValidationError(
-                self.error_messages["locked"],
-                code="locked",
-                params={"minutes": settings.LOGIN_FAILURE_WINDOW_SECONDS // 60},
-            )
         try:
             return super().clean()
-        except forms.ValidationError:
-            if cache.add(key, 1, settings.LOGIN_FAILURE_WINDOW_SECONDS) is False:
-                cache.incr(key)
+        except forms.ValidationError as error:
+            if getattr(self.request, "axes_locked_out", False):
+                self.locked = True
+                raise forms.ValidationError(locked_message(), code="locked") from None
+            email = (self.cleaned_data.get("username") or "").strip().lower()
+            left = attempts_left(self.request, email) if email else None
+            if left:
+                message = ngettext(
+                    "%(count)d attempt left before sign-in is locked for a while.",
+                    "%(count)d attempts left before sign-in is locked for a while.",
+                    left,
+                ) % {"count": left}
+                raise forms.ValidationError([*error.error_list, message]) from None
             raise

@@ -18,6 +18,7 @@ from assessment.models import (
     Submission,
     User,
 )
+from assessment.models.submissions import SubmissionState
 
 
 def sees_everything(user: User) -> bool:
@@ -55,17 +56,35 @@ def _scoped(queryset: QuerySet, user: User, *, organisation_field: str, region_f
     return queryset if scope is None else queryset.filter(scope)
 
 
+def _desk_rule(queryset: QuerySet, user: User, *, organisation_field: str) -> QuerySet:
+    """The review desk's rule, everywhere: a reviewer sees nothing of an organisation they
+    belong to or declared a conflict of interest with."""
+    if not user.is_authenticated or user.role != Role.REVIEWER:
+        return queryset
+    if user.organisation_id:
+        queryset = queryset.exclude(**{organisation_field: user.organisation_id})
+    conflicted = user.conflicts.values("organisation_id")
+    return queryset.exclude(**{f"{organisation_field}__in": conflicted})
+
+
 def visible_organisations(user: User) -> QuerySet[Organisation]:
-    return _scoped(Organisation.objects.all(), user, organisation_field="pk", region_field="region")
+    organisations = _scoped(
+        Organisation.objects.all(), user, organisation_field="pk", region_field="region"
+    )
+    return _desk_rule(organisations, user, organisation_field="pk")
 
 
 def visible_platforms(user: User) -> QuerySet[Platform]:
-    return _scoped(
+    platforms = _scoped(
         Platform.objects.all(), user, organisation_field="organisation_id", region_field="region"
     )
+    return _desk_rule(platforms, user, organisation_field="organisation_id")
 
 
 def visible_submissions(user: User) -> QuerySet[Submission]:
+    """Submissions in the user's scope. Reviewers, as on the review desk, never see drafts nor
+    anything of an organisation they belong to or declared a conflict with (web, API,
+    evidence and report URLs alike, since all of them scope through here)."""
     if user.is_authenticated and user.role == Role.EXPERT:
         # Experts see only the submissions before their panels.
         return Submission.objects.filter(
@@ -73,12 +92,15 @@ def visible_submissions(user: User) -> QuerySet[Submission]:
                 "submission_id"
             )
         )
-    return _scoped(
+    submissions = _scoped(
         Submission.objects.all(),
         user,
         organisation_field="platform__organisation_id",
         region_field="platform__region",
     )
+    if user.is_authenticated and user.role == Role.REVIEWER:
+        submissions = submissions.exclude(state=SubmissionState.DRAFT)
+    return _desk_rule(submissions, user, organisation_field="platform__organisation_id")
 
 
 def visible_regions(user: User) -> QuerySet[Region]:

@@ -44,6 +44,10 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_tasks_db",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "questionnaires",
     "assessment",
 ]
@@ -56,9 +60,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "assessment.security.middleware.SecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Last: turns a lock-out noticed during sign-in into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -103,20 +111,77 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "assessment.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# django-axes first: it refuses a locked-out account/address before the password is checked,
+# on every sign-in that calls authenticate() (the site, the Django admin).
+AUTHENTICATION_BACKENDS = [
+    "assessment.security.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# GB/T 22239-2019 level 3: at least 10 characters from three of the four character classes,
+# not like the account's name or email, not a common password, not one of the last five.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env_int("PASSWORD_MIN_LENGTH", 10, minimum=8)},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "assessment.security.passwords.CharacterClassValidator"},
+    {"NAME": "assessment.security.passwords.PasswordHistoryValidator"},
 ]
-# Failed-login throttling: this many failures per account and address within the window lock
-# further attempts until the window has passed.
+PASSWORD_HISTORY_COUNT = env_int("PASSWORD_HISTORY_COUNT", 5)
+# Officials and administrators change their password at least this often (0: never).
+PASSWORD_MAX_AGE_DAYS = env_int("PASSWORD_MAX_AGE_DAYS", 90)
+
+# The client's address: REMOTE_ADDR, or with this many reverse proxies in front (each
+# appending to X-Forwarded-For), the address the outermost one saw (assessment/client_ip.py).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# Failed sign-ins are counted in the database (django-axes) per account and address, so every
+# server process sees the same count: LOGIN_FAILURE_LIMIT failures lock that pair out for
+# LOGIN_FAILURE_WINDOW_SECONDS.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 900, minimum=1)
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = LOGIN_FAILURE_WINDOW_SECONDS / 3600
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "assessment.client_ip.client_ip"
+AXES_USERNAME_CALLABLE = "assessment.security.lockout.username_of"
+AXES_LOCKOUT_CALLABLE = "assessment.security.lockout.locked_out"
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_VERBOSE = False
+
+# Password reset mails per address and per client address and hour.
+PASSWORD_RESET_PER_HOUR = env_int("PASSWORD_RESET_PER_HOUR", 3, minimum=1)
+PASSWORD_RESET_PER_HOUR_PER_ADDRESS = env_int("PASSWORD_RESET_PER_HOUR_PER_ADDRESS", 10, minimum=1)
+
+# Two-factor sign-in (TOTP, django-otp). With PRODUCTION=true it is required of reviewers,
+# experts, regulators and administrators (TWO_FACTOR_REQUIRED_ROLES); operators may enrol.
+TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", PRODUCTION)
+TWO_FACTOR_REQUIRED_ROLES = env_list(
+    "TWO_FACTOR_REQUIRED_ROLES", ["reviewer", "expert", "regulator", "admin"]
+)
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Platform Maturity Assessment")
+
+# Sessions end after SESSION_IDLE_MINUTES without a request, and SESSION_MAX_HOURS after
+# sign-in whatever the activity.
+SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30, minimum=1)
+SESSION_MAX_HOURS = env_int("SESSION_MAX_HOURS", 12, minimum=1)
+SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# API tokens expire after API_TOKEN_DAYS unless created with another lifetime (at most
+# API_TOKEN_MAX_DAYS).
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90, minimum=1)
+API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 365, minimum=1)
+
+# Audit events are kept at least this many days (manage.py prune_audit removes older ones).
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 180, minimum=180)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -144,6 +209,18 @@ STORAGES = {
     },
 }
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_MB", 20, minimum=1) * 1024 * 1024
+# An Office/ODF file may unpack to at most this much (zip bombs are refused).
+EVIDENCE_MAX_UNPACKED_BYTES = env_int("EVIDENCE_MAX_UNPACKED_MB", 200, minimum=1) * 1024 * 1024
+# Quotas: files and bytes per submission, uploads per user and minute (counted in the database).
+EVIDENCE_MAX_FILES_PER_SUBMISSION = env_int("EVIDENCE_MAX_FILES_PER_SUBMISSION", 200, minimum=1)
+EVIDENCE_MAX_BYTES_PER_SUBMISSION = (
+    env_int("EVIDENCE_MAX_MB_PER_SUBMISSION", 500, minimum=1) * 1024 * 1024
+)
+EVIDENCE_UPLOADS_PER_MINUTE = env_int("EVIDENCE_UPLOADS_PER_MINUTE", 10, minimum=1)
+# Uploads over FILE_UPLOAD_MAX_MEMORY_SIZE are spooled here; files a killed upload left behind
+# are removed (older than an hour) whenever a file is uploaded.
+FILE_UPLOAD_TEMP_DIR = env_str("FILE_UPLOAD_TEMP_DIR", str(VAR_DIR / "upload-tmp"))
+Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 REPORT_BATCH_KEEP_HOURS = env_int("REPORT_BATCH_KEEP_HOURS", 72, minimum=1)
@@ -324,5 +401,7 @@ LOGGING = {
     "loggers": {
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # django-axes narrates every sign-in; failures are in the audit trail (AuditEvent).
+        "axes": {"level": "WARNING"},
     },
 }

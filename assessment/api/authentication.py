@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
+from assessment.client_ip import client_ip
 from assessment.services.tokens import api_token_authenticate
 
 usage_log = logging.getLogger("assessment.api.tokens")
@@ -28,11 +29,12 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
             key = header[1].decode("ascii")
         except UnicodeDecodeError:
             key = ""
-        address = request.META.get("REMOTE_ADDR") or None
+        address = client_ip(request) or None
         token = api_token_authenticate(key=key, ip=address)
         if token is None:
             raise exceptions.AuthenticationFailed(
-                _("The API token is unknown or has been revoked."), code="invalid_token"
+                _("The API token is unknown, has expired or has been revoked."),
+                code="invalid_token",
             )
         usage_log.info(
             "token used: %s user=%s %s %s from %s",

@@ -2,20 +2,26 @@
 
 The first successful response to a key is kept for IDEMPOTENCY_SECONDS; the same request with
 the same key gets that response again without doing anything twice. The same key with a
-different body is refused. Keys are per user and per path. The store is Django's default cache:
-with several server processes configure a shared one (CACHE_URL), as for the login throttle.
+different body is refused. Keys are per user and per path. They live in the database
+(IdempotencyKey): a key is claimed by inserting its row before the request runs, so a second
+request with it, in any server process, waits for nothing and is never applied twice: it gets
+409 while the first is in flight and the stored response once it is done.
 """
 
 import hashlib
 import json
 from collections.abc import Callable
+from datetime import timedelta
 
-from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from assessment.errors import ApplicationError
+from assessment.errors import ApplicationError, Conflict
+from assessment.models import IdempotencyKey
 
 HEADER = "Idempotency-Key"
 IDEMPOTENCY_SECONDS = 24 * 60 * 60
@@ -38,6 +44,30 @@ def _fingerprint(data) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+def _claim(request, hashed_key: str, fingerprint: str):
+    """Insert the key as "in flight"; None if we hold it now, else the row that holds it."""
+    lookup = {"user": request.user, "path": request.path[:300], "key_hash": hashed_key}
+    expired = timezone.now() - timedelta(seconds=IDEMPOTENCY_SECONDS)
+    for _attempt in range(2):
+        try:
+            with transaction.atomic():
+                IdempotencyKey.objects.create(fingerprint=fingerprint, **lookup)
+            return None
+        except IntegrityError:
+            held = IdempotencyKey.objects.filter(**lookup).first()
+            if held is None:
+                continue  # removed meanwhile (a failed first attempt): claim it again
+            if held.created_at < expired:
+                IdempotencyKey.objects.filter(pk=held.pk).delete()
+                continue
+            return held
+    raise Conflict(
+        "idempotency_key_in_flight",
+        _("A request with this Idempotency-Key is being processed; retry in a moment."),
+        field=HEADER,
+    )
+
+
 def idempotent(request, perform: Callable[[], Response]) -> Response:
     """Run `perform` once per Idempotency-Key (if the request carries one)."""
     key = request.headers.get(HEADER, "")
@@ -50,24 +80,36 @@ def idempotent(request, perform: Callable[[], Response]) -> Response:
             field=HEADER,
         )
     hashed_key = hashlib.sha256(key.encode("ascii")).hexdigest()
-    cache_key = f"api-idempotency:{request.user.pk}:{request.path}:{hashed_key}"
     fingerprint = _fingerprint(request.data if hasattr(request.data, "keys") else None)
-    stored = cache.get(cache_key)
-    if stored is not None:
-        if stored["fingerprint"] != fingerprint:
+    held = _claim(request, hashed_key, fingerprint)
+    if held is not None:
+        if held.fingerprint != fingerprint:
             raise ApplicationError(
                 "idempotency_key_reused",
                 _("This Idempotency-Key was already used for a different request."),
                 field=HEADER,
             )
-        response = Response(stored["data"], status=stored["status"])
+        if not held.completed:
+            raise Conflict(
+                "idempotency_key_in_flight",
+                _("A request with this Idempotency-Key is being processed; retry in a moment."),
+                field=HEADER,
+            )
+        response = Response(held.response_body, status=held.response_status)
         response["Idempotent-Replayed"] = "true"
         return response
-    response = perform()
+    lookup = {"user": request.user, "path": request.path[:300], "key_hash": hashed_key}
+    try:
+        response = perform()
+    except BaseException:
+        IdempotencyKey.objects.filter(**lookup).delete()
+        raise
     if 200 <= response.status_code < 300:
-        cache.set(
-            cache_key,
-            {"fingerprint": fingerprint, "status": response.status_code, "data": response.data},
-            IDEMPOTENCY_SECONDS,
+        body = json.loads(JSONRenderer().render(response.data) or b"null")
+        IdempotencyKey.objects.filter(**lookup).update(
+            completed=True, response_status=response.status_code, response_body=body
         )
+    else:
+        # Only a success is kept: a refused request may be corrected and sent again.
+        IdempotencyKey.objects.filter(**lookup).delete()
     return response

@@ -3,6 +3,7 @@
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
+from assessment.client_ip import client_ip
 from assessment.models import ApiToken
 
 
@@ -23,7 +24,8 @@ class ApiRateThrottle(SimpleRateThrottle):
         elif request.user and request.user.is_authenticated:
             self.scope, ident = "user", f"user-{request.user.pk}"
         else:
-            self.scope, ident = "anon", self.get_ident(request)
+            # The address behind TRUSTED_PROXY_COUNT proxies, never a client-sent header.
+            self.scope, ident = "anon", client_ip(request)
         self.rate = self.get_rate()
         self.num_requests, self.duration = self.parse_rate(self.rate)
         self.ident = ident

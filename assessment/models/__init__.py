@@ -54,6 +54,7 @@ from assessment.models.reports import (
     ReportBatchStatus,
 )
 from assessment.models.reviews import Certification, ConflictDeclaration, Notification
+from assessment.models.security import AuditEvent, AuditKind, IdempotencyKey, PasswordHistory
 from assessment.models.site_checks import (
     SiteCheck,
     SiteCheckFile,
@@ -110,6 +111,8 @@ __all__ = [
     "ApplicationForm",
     "AssessmentCycle",
     "BatchItemStatus",
+    "AuditEvent",
+    "AuditKind",
     "Certification",
     "CommitmentLetter",
     "ConflictDeclaration",
@@ -117,6 +120,7 @@ __all__ = [
     "DimensionScore",
     "EventKind",
     "Evidence",
+    "IdempotencyKey",
     "Industry",
     "IssuedDocument",
     "IssuedPdf",
@@ -130,6 +134,7 @@ __all__ = [
     "MonitoringWindow",
     "Notification",
     "Organisation",
+    "PasswordHistory",
     "Platform",
     "Region",
     "ReportBatch",

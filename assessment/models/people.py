@@ -12,6 +12,14 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("Administrator")
 
 
+class AdminDuty(models.TextChoices):
+    """三权分立: an administrator holds exactly one of these duties."""
+
+    SYSTEM = "system", _("System administrator")
+    SECURITY = "security", _("Security administrator")
+    AUDIT = "audit", _("Audit administrator")
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
@@ -56,6 +64,20 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("staff status"), default=False)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    # Administrators only: system (users, regions, cycles), security (roles, lock-outs,
+    # tokens) or audit (reads and exports the audit trail).
+    admin_duty = models.CharField(
+        _("administrator duty"), max_length=10, choices=AdminDuty.choices, blank=True
+    )
+    password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True)
+    # Set for invited accounts and passwords set by someone else: change before anything else.
+    must_change_password = models.BooleanField(_("must change password"), default=False)
+    last_login_ip = models.GenericIPAddressField(_("last sign-in from"), null=True, blank=True)
+    # The sign-in before this one, shown after signing in.
+    previous_login_at = models.DateTimeField(_("previous sign-in"), null=True, blank=True)
+    previous_login_ip = models.GenericIPAddressField(
+        _("previous sign-in from"), null=True, blank=True
+    )
 
     objects = UserManager()
 
@@ -97,4 +119,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def is_admin(self) -> bool:
-        return self.role == Role.ADMIN or self.is_superuser
+        """The system administrator (or a superuser): sees everything. The security and audit
+        administrators do their own work in the Django admin and see no assessment data."""
+        if self.is_superuser:
+            return True
+        return self.role == Role.ADMIN and self.admin_duty in ("", AdminDuty.SYSTEM)

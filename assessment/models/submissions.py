@@ -1,5 +1,6 @@
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from questionnaires.choices import PlatformKind, Result, Tier
@@ -247,6 +248,26 @@ class EventKind(models.TextChoices):
 
 
 class AppendOnlyQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        """Chains the events (see SubmissionEvent.hash) before inserting them together."""
+        from assessment.models.security import chain_hash
+
+        objs = list(objs)
+        ids = {event.submission_id for event in objs}
+        last = {}
+        for row in (
+            SubmissionEvent.objects.filter(submission_id__in=ids)
+            .order_by("submission_id", "sequence")
+            .values("submission_id", "sequence", "hash")
+        ):
+            last[row["submission_id"]] = (row["sequence"] or 0, row["hash"])
+        for event in objs:
+            sequence, previous = last.get(event.submission_id, (0, ""))
+            event.sequence, event.previous_hash = sequence + 1, previous
+            event.hash = chain_hash(previous, event.chain_payload())
+            last[event.submission_id] = (event.sequence, event.hash)
+        return super().bulk_create(objs, *args, **kwargs)
+
     def update(self, **kwargs):
         raise PermissionError("Events are append-only; they cannot be updated.")
 
@@ -272,7 +293,12 @@ class SubmissionEvent(models.Model):
     note = models.TextField(_("note"), blank=True)
     # Before/after values and other detail, for the audit trail.
     detail = models.JSONField(_("detail"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    # The hash chain (`manage.py verify_audit`): per submission, numbered from 1, each event
+    # carrying the hash of the one before, so a removed or edited event is detected.
+    sequence = models.PositiveIntegerField(null=True, editable=False)
+    previous_hash = models.CharField(max_length=64, blank=True, editable=False)
+    hash = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = AppendOnlyQuerySet.as_manager()
 
@@ -280,6 +306,11 @@ class SubmissionEvent(models.Model):
         verbose_name = _("submission event")
         verbose_name_plural = _("submission events")
         ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "sequence"], name="one_event_per_submission_sequence"
+            )
+        ]
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.kind}"
@@ -287,10 +318,38 @@ class SubmissionEvent(models.Model):
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise PermissionError("Events are append-only; they cannot be updated.")
-        super().save(*args, **kwargs)
+        from assessment.models.security import chain_hash
+
+        with transaction.atomic():
+            # Lock the submission so that two writers never take the same place in its chain.
+            Submission.objects.select_for_update().filter(pk=self.submission_id).exists()
+            last = (
+                SubmissionEvent.objects.filter(submission_id=self.submission_id, sequence__gt=0)
+                .order_by("-sequence")
+                .values("sequence", "hash")
+                .first()
+            )
+            self.sequence = (last["sequence"] or 0) + 1 if last else 1
+            self.previous_hash = last["hash"] if last else ""
+            self.hash = chain_hash(self.previous_hash, self.chain_payload())
+            super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Events are append-only; they cannot be deleted.")
+
+    def chain_payload(self) -> dict:
+        return {
+            "submission": self.submission_id,
+            "sequence": self.sequence,
+            "created_at": self.created_at.isoformat(),
+            "kind": self.kind,
+            "actor": self.actor_id,
+            "from": self.from_state,
+            "to": self.to_state,
+            "question": self.question_code,
+            "note": self.note,
+            "detail": self.detail,
+        }
 
 
 class ScoreSummary(models.Model):

@@ -71,17 +71,21 @@ def _build(submission: Submission, language: str) -> dict:
     progress = summary.progress_index
     counted = peers.aggregate(
         peers=Count("id"),
+        organisations=Count("submission__platform__organisation", distinct=True),
         below=Count("id", filter=Q(progress_index__lt=progress)),
         equal=Count("id", filter=Q(progress_index=progress)),
     )
     peer_count = counted["peers"]
+    # k-anonymity counts organisations: five submissions of two organisations are two peers.
+    organisation_count = counted["organisations"]
     base |= {
         "scored": True,
         "tier": tier,
         "tier_label": str(Tier(tier).label),
         "progress_index": _round(progress, 2),
         "peer_count": peer_count,
-        "available": peer_count >= K_ANONYMITY,
+        "peer_organisations": organisation_count,
+        "available": organisation_count >= K_ANONYMITY,
     }
     own = {
         dimension.code: _round(_number(own_means[dimension.code][tier])) for dimension in dimensions
@@ -96,14 +100,18 @@ def _build(submission: Submission, language: str) -> dict:
 
     # One JSON path per peer (each path would read the whole stored breakdown again).
     columns: list[list[Decimal]] = [[] for _ in dimensions]
-    for peer_means in peers.values_list("breakdown__dimensions", flat=True):
+    owners: list[set[int]] = [set() for _ in dimensions]
+    for organisation_id, peer_means in peers.values_list(
+        "submission__platform__organisation_id", "breakdown__dimensions"
+    ):
         for index, dimension in enumerate(dimensions):
             value = (peer_means or {}).get(dimension.code, {}).get(tier)
             if value is not None:
                 columns[index].append(_number(value))
-    for row, values in zip(rows, columns, strict=True):
+                owners[index].add(organisation_id)
+    for row, values, organisations in zip(rows, columns, owners, strict=True):
         row["peers"] = len(values)
-        if len(values) >= K_ANONYMITY:
+        if len(organisations) >= K_ANONYMITY:
             first, median, third = _quartiles(values)
             row |= {"q1": _round(first), "median": _round(median), "q3": _round(third)}
         else:

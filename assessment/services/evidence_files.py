@@ -20,6 +20,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from assessment.errors import ApplicationError
+from assessment.services.evidence_content import check_container, check_csv, check_ole, check_pdf
 
 HEAD_BYTES = 8192
 CHUNK_BYTES = 64 * 1024
@@ -143,6 +144,7 @@ def _zip_type(uploaded_file: UploadedFile) -> str | None:
                 "Such files are refused for safety."
             ),
         )
+    check_container(archive)
     if any(name.lower().endswith("vbaproject.bin") for name in names):
         raise _refuse(
             "file_has_macros",
@@ -189,6 +191,8 @@ def sniff_content_type(uploaded_file: UploadedFile, original_name: str) -> str:
         raise _refuse("file_executable", _("Programs and scripts cannot be uploaded as evidence."))
     for signature, content_type in _SIGNATURES:
         if head.startswith(signature):
+            if content_type == PDF:
+                check_pdf(uploaded_file)
             return content_type
     if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
         return WEBP
@@ -202,8 +206,10 @@ def sniff_content_type(uploaded_file: UploadedFile, original_name: str) -> str:
         return content_type
     if head.startswith(_OLE_SIGNATURE):
         if extension in _OLE_TYPES_BY_EXTENSION:
+            check_ole(uploaded_file)
             return _OLE_TYPES_BY_EXTENSION[extension]
     elif extension in _CSV_EXTENSIONS and _looks_like_csv(uploaded_file):
+        check_csv(head)
         return CSV
     raise _refuse(
         "file_type_not_allowed",
@@ -262,3 +268,70 @@ __all__ = [
     "clean_original_name",
     "in_memory_file",
 ]
+
+
+# --- Quotas and temporary files --------------------------------------------------------------
+
+
+def check_upload_quota(*, actor, submission, size: int) -> None:
+    """Files and bytes per submission, uploads per user and minute (counted in the database,
+    so every server process sees the same counts)."""
+    from datetime import timedelta
+
+    from django.db.models import Count, Sum
+    from django.utils import timezone
+
+    from assessment.errors import TooManyRequests
+    from assessment.models import Evidence
+
+    since = timezone.now() - timedelta(minutes=1)
+    recent = (
+        Evidence.objects.filter(uploaded_by=actor, uploaded_at__gte=since).exclude(file="").count()
+    )
+    if recent >= settings.EVIDENCE_UPLOADS_PER_MINUTE:
+        raise TooManyRequests(
+            "upload_rate",
+            _("You uploaded %(count)d files in the last minute; please wait a moment.")
+            % {"count": recent},
+            field="file",
+        )
+    held = (
+        Evidence.objects.filter(submission=submission, removed_at__isnull=True, is_current=True)
+        .exclude(file="")
+        .aggregate(files=Count("id"), size=Sum("size"))
+    )
+    if held["files"] >= settings.EVIDENCE_MAX_FILES_PER_SUBMISSION:
+        raise _refuse(
+            "submission_file_quota",
+            _("This submission already has %(count)d files, the most allowed."),
+            count=held["files"],
+        )
+    if (held["size"] or 0) + size > settings.EVIDENCE_MAX_BYTES_PER_SUBMISSION:
+        raise _refuse(
+            "submission_size_quota",
+            _("The files of this submission would exceed %(limit)s in all."),
+            limit=filesizeformat(settings.EVIDENCE_MAX_BYTES_PER_SUBMISSION),
+        )
+
+
+STALE_TEMP_SECONDS = 3600
+
+
+def remove_stale_upload_files() -> int:
+    """Remove spooled uploads older than an hour (left behind by a killed upload or worker)."""
+    import os
+    import time
+    from pathlib import Path
+
+    folder = Path(settings.FILE_UPLOAD_TEMP_DIR or "")
+    if not settings.FILE_UPLOAD_TEMP_DIR or not folder.is_dir():
+        return 0
+    cutoff, removed = time.time() - STALE_TEMP_SECONDS, 0
+    for entry in os.scandir(folder):
+        try:
+            if entry.is_file() and entry.stat().st_mtime < cutoff:
+                os.unlink(entry.path)
+                removed += 1
+        except OSError:
+            continue
+    return removed

@@ -132,11 +132,10 @@ def colleague_invite(*, actor: User, email: str, full_name: str = "") -> User:
     existing = User.objects.select_for_update().filter(email=email).first()
     if existing is not None:
         if existing.organisation_id != actor.organisation_id or existing.role != Role.OPERATOR:
-            raise ApplicationError(
-                "email_taken",
-                _("This email address already belongs to another account."),
-                field="email",
-            )
+            # Answer as for a new address: whether an account exists elsewhere is not the
+            # inviter's to learn (account enumeration). The owner is told instead.
+            transaction.on_commit(lambda: _tell_owner_of_invitation(actor, existing))
+            return existing
         if existing.is_active and existing.has_usable_password():
             raise ApplicationError(
                 "already_member",
@@ -160,6 +159,21 @@ def colleague_invite(*, actor: User, email: str, full_name: str = "") -> User:
         )
     transaction.on_commit(lambda: _send_invitation(actor, user))
     return user
+
+
+def _tell_owner_of_invitation(actor: User, owner: User) -> None:
+    email_queue(
+        subject=str(_("An invitation for your email address")),
+        body=str(
+            _(
+                "%(organisation)s tried to invite %(email)s to the Platform Maturity Assessment. "
+                "Your address already has an account, so nothing was changed. If you did not "
+                "expect this, you need not do anything."
+            )
+        )
+        % {"organisation": actor.organisation, "email": owner.email},
+        recipients=[owner.email],
+    )
 
 
 @transaction.atomic

@@ -36,6 +36,7 @@ from assessment.selectors.reviews import missing_required_checks
 from assessment.services import notifications, programme
 from assessment.services.dashboard_cache import dashboard_cache_invalidate
 from assessment.services.scoring import submission_rescore
+from assessment.services.submissions import MAX_NUMBER
 from assessment.services.workflow import lock_submission, record_event, submission_transition
 from questionnaires.choices import Tier
 from questionnaires.rubric import AnswerError, validate_answer
@@ -290,7 +291,11 @@ def review_decide(
         )
     elif decision == ReviewDecisionKind.CORRECTED:
         try:
-            stored_value = _storable(validate_answer(indicator, corrected_value))
+            normalised = validate_answer(indicator, corrected_value)
+            # The operator's upper bound holds for a reviewer's correction too.
+            if isinstance(normalised, Decimal) and normalised > MAX_NUMBER:
+                raise AnswerError("too_large", {"value": str(corrected_value)[:40]})
+            stored_value = _storable(normalised)
         except AnswerError as error:
             raise ApplicationError(
                 error.code,
@@ -660,15 +665,15 @@ def conflict_declare(
     review its submissions, and they are taken off those assigned to them."""
     if reviewer.role != Role.REVIEWER:
         raise PermissionDenied("not_reviewer", _("Only reviewers declare conflicts of interest."))
-    if not visible_organisations(reviewer).filter(pk=organisation.pk).exists():
-        raise NotFound("not_found", _("That page does not exist or you may not see it."))
-    reason = _required_text(reason, field="reason", message=_("Describe the conflict of interest."))
     if ConflictDeclaration.objects.filter(reviewer=reviewer, organisation=organisation).exists():
         raise Conflict(
             "already_declared",
             _("You already declared a conflict of interest with %(organisation)s.")
             % {"organisation": organisation},
         )
+    if not visible_organisations(reviewer).filter(pk=organisation.pk).exists():
+        raise NotFound("not_found", _("That page does not exist or you may not see it."))
+    reason = _required_text(reason, field="reason", message=_("Describe the conflict of interest."))
     declaration = ConflictDeclaration.objects.create(
         reviewer=reviewer, organisation=organisation, reason=reason
     )

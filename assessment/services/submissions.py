@@ -27,13 +27,18 @@ from assessment.models import (
     ReviewDecision,
     Role,
     Submission,
+    SubmissionEvent,
     SubmissionState,
     User,
 )
 from assessment.permissions import can_edit_submission
 from assessment.selectors.submissions import result_if_verified
 from assessment.services import filing
-from assessment.services.evidence_files import check_evidence_file
+from assessment.services.evidence_files import (
+    check_evidence_file,
+    check_upload_quota,
+    remove_stale_upload_files,
+)
 from assessment.services.notifications import notify_resubmitted
 from assessment.services.programme.calls import application_check
 from assessment.services.scoring import load_score_inputs, submission_rescore
@@ -354,7 +359,7 @@ def answers_save(
             field=first,
             params={"conflicts": conflicts},
         )
-    saved, changed_codes = [], []
+    saved, changed_codes, events = [], [], []
     now = timezone.now()
     for change in changes:
         code = change.question_code
@@ -384,15 +389,19 @@ def answers_save(
                     "updated_at",
                 ]
             )
-        record_event(
-            submission=locked,
-            actor=actor,
-            kind=EventKind.ANSWER_CHANGED,
-            question_code=code,
-            detail={"from": old_value, "to": value, "version": answer.version},
+        events.append(
+            SubmissionEvent(
+                submission=locked,
+                actor=actor,
+                kind=EventKind.ANSWER_CHANGED,
+                question_code=code,
+                detail={"from": old_value, "to": value, "version": answer.version},
+            )
         )
         saved.append(answer)
         changed_codes.append(code)
+    # Together, so the hash chain is extended once (see AppendOnlyQuerySet.bulk_create).
+    SubmissionEvent.objects.bulk_create(events)
     if changed_codes:
         _withdraw_decisions(locked, changed_codes)
         submission_rescore(submission=submission)  # its rubric version is loaded
@@ -444,6 +453,8 @@ def _new_evidence(
         uploaded_by=actor,
     )
     if uploaded_file is not None:
+        remove_stale_upload_files()
+        check_upload_quota(actor=actor, submission=submission, size=uploaded_file.size or 0)
         checked = check_evidence_file(uploaded_file)
         evidence.original_name = checked.original_name
         evidence.content_type = checked.content_type
@@ -640,7 +651,8 @@ def _claimed_result(submission: Submission) -> str:
 
 
 def evidence_opened(*, actor: User, evidence: Evidence) -> None:
-    """Put a reviewer's opening of an evidence item on the audit trail (web and API alike)."""
+    """Put an opening of an evidence item on the audit trail (web and API alike): a reviewer's
+    on the submission's own trail, anyone else's on the security audit trail."""
     if actor.role == Role.REVIEWER:
         record_event(
             submission=evidence.submission,
@@ -649,6 +661,18 @@ def evidence_opened(*, actor: User, evidence: Evidence) -> None:
             question_code=evidence.question_code,
             detail={"evidence": evidence.pk},
         )
+        return
+    from assessment.models import AuditKind
+    from assessment.security.audit import security_event_record
+
+    security_event_record(
+        request=None,
+        kind=AuditKind.EVIDENCE_OPENED,
+        actor=actor,
+        subject=f"evidence:{evidence.pk}",
+        region=evidence.submission.platform.region,
+        detail={"submission": evidence.submission_id, "question": evidence.question_code},
+    )
 
 
 @transaction.atomic

@@ -12,5 +12,6 @@ urlpatterns = [
     path("", include("assessment.urls.monitoring")),
     path("", include("assessment.urls.filing")),
     path("", include("assessment.urls.programme")),
+    path("", include("assessment.urls.security")),
     path("api/v1/", include("assessment.urls.api")),
 ]

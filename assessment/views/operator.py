@@ -169,6 +169,24 @@ class _EvidenceRefused(Exception):
         self.code, self.message = code, message
 
 
+_PAGE_ACTIONS = ("save", "save_next", "save_submit")
+_EVIDENCE_VERBS = ("upload", "link", "remove", "confirm", "replace")
+
+
+def _check_action(action: str) -> None:
+    """Refuse (400, nothing saved) a button the page does not have."""
+    verb, separator, target = action.partition(":")
+    if not separator and action in _PAGE_ACTIONS:
+        return
+    if verb in ("upload", "link") and target:
+        return
+    if verb in _EVIDENCE_VERBS and target.isascii() and target.isdigit() and len(target) < 19:
+        return
+    raise ApplicationError(
+        "unknown_action", _("This button is not part of the page; reload it."), field="action"
+    )
+
+
 def _evidence_action(request, submission, action: str) -> str | None:
     """Carry out an evidence button of the questionnaire form; returns a success message."""
     verb, _sep, target = action.partition(":")
@@ -254,6 +272,7 @@ def questionnaire(request: HttpRequest, submission_id: int, section: str) -> Htt
         return _render_questionnaire(request, page, form, status=400, link_values=link_values)
     action = request.POST.get("action", "save")
     try:
+        _check_action(action)
         with transaction.atomic():
             changes = _changes(form, page)
             if changes:
@@ -400,7 +419,8 @@ def evidence_download(request: HttpRequest, evidence_id: int) -> HttpResponse:
         raise Http404
     services.evidence_opened(actor=request.user, evidence=evidence)
     if evidence.is_link:
-        return HttpResponseRedirect(evidence.url)
+        # Never a redirect to wherever an operator pointed: the reader sees the address first.
+        return render(request, "assessment/operator/leaving.html", {"evidence": evidence})
     try:
         handle = evidence.file.open("rb")
     except FileNotFoundError as error:

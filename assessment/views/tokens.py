@@ -61,7 +61,9 @@ def token_list(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            created = api_token_create(user=request.user, name=form.cleaned_data["name"])
+            created = api_token_create(
+                user=request.user, name=form.cleaned_data["name"], request=request
+            )
         except ApplicationError as error:
             form.add_error(error.field or None, error.message)
             status = error.status
@@ -85,7 +87,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     try:
-        token = api_token_revoke(user=request.user, token_id=token_id)
+        token = api_token_revoke(user=request.user, token_id=token_id, request=request)
     except NotFound as error:
         raise Http404(error.message) from error
     messages.success(

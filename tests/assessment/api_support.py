@@ -8,7 +8,7 @@ from datetime import timedelta
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from assessment.models import Evidence
+from assessment.models import ConflictDeclaration, Evidence
 from assessment.services.tokens import api_token_create
 from assessment.services.workflow import record_event
 from questionnaires.models import RubricVersion
@@ -92,10 +92,14 @@ class World:
         self.users = {
             "operator": operator(organisation=self.sz_org),
             "reviewer": reviewer("440000"),
+            "conflicted": reviewer("440000"),
             "regulator": regulator("440000"),
             "admin": admin(),
             "anonymous": None,
         }
+        ConflictDeclaration.objects.create(
+            reviewer=self.users["conflicted"], organisation=self.sz_org, reason="前雇主"
+        )
 
     def evidence(self, submission) -> Evidence:
         return submission.evidence.order_by("id").first()

@@ -3,7 +3,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from assessment.models import EventKind, Evidence, SubmissionEvent
+from assessment.models import EventKind, Evidence, Submission, SubmissionEvent
 from tests.assessment.api_support import World, token_client
 
 pytestmark = pytest.mark.django_db
@@ -88,6 +88,7 @@ def test_a_link_has_no_download(world):
 
 def test_a_reviewer_opening_a_file_is_on_the_audit_trail(world):
     created = upload(token_client(world.users["operator"]), world.sz).json()
+    Submission.objects.filter(pk=world.sz.pk).update(state="submitted")
     reviewer = world.users["reviewer"]
     token_client(reviewer).get(created["download_url"])
     assert SubmissionEvent.objects.filter(

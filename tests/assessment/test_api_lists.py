@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from assessment.models import Region
+from assessment.models import Region, Submission
 from assessment.services.workflow import record_event
 from tests.assessment.api_support import World, token_client
 from tests.factories import OrganisationFactory, PlatformFactory, SubmissionFactory, region
@@ -27,6 +27,8 @@ def ids(response) -> set[int]:
     [("operator", False), ("reviewer", False), ("regulator", False), ("admin", True)],
 )
 def test_submission_list_is_scoped(world, role, sees_hangzhou):
+    # Submitted: reviewers never see drafts (see test_reviewers_never_list_drafts).
+    Submission.objects.filter(pk__in=[world.sz.pk, world.hz.pk]).update(state="submitted")
     found = ids(token_client(world.users[role]).get("/api/v1/submissions/"))
     assert world.sz.pk in found
     assert (world.hz.pk in found) is sees_hangzhou
@@ -191,3 +193,8 @@ def test_a_list_page_takes_the_same_queries_for_2_or_20_rows(
     with django_assert_num_queries(len(few.captured_queries)):
         response = client.get(path)
     assert response.json()["count"] >= 20
+
+
+def test_reviewers_never_list_drafts(world):
+    found = ids(token_client(world.users["reviewer"]).get("/api/v1/submissions/"))
+    assert world.sz.pk not in found

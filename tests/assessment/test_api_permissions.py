@@ -33,7 +33,10 @@ from tests.factories import region
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["operator", "reviewer", "regulator", "admin", "anonymous"]
+# "conflicted": a reviewer of the province who declared a conflict of interest with the
+# Shenzhen organisation; the review desk's rule (nothing of that organisation, no drafts for
+# reviewers) holds on every endpoint.
+ROLES = ["operator", "reviewer", "conflicted", "regulator", "admin", "anonymous"]
 EVERYONE = {"operator", "reviewer", "regulator", "admin"}
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -149,8 +152,18 @@ class Endpoint:
     setup: Callable | None = None  # (world, submission) -> None
     public: bool = False
     extra: dict = field(default_factory=dict)
+    # What the desk's rule hides: "submission" (the submission and all under it, drafts too),
+    # "organisation" (the organisation and its platforms), or "none".
+    desk: str = "submission"
+    desk_status: int = 404
 
-    def expected(self, role: str, in_scope: bool) -> int:
+    def expected(self, role: str, in_scope: bool, state: str = "submitted") -> int:
+        if in_scope and self.desk != "none":
+            hidden_draft = role == "reviewer" and state == "draft" and self.desk == "submission"
+            if role == "conflicted" or hidden_draft:
+                return self.desk_status
+        if role == "conflicted":
+            role = "reviewer"
         if role == "anonymous":
             return self.success if self.public else 401
         in_scope = in_scope or role == "admin"
@@ -215,7 +228,13 @@ OFFICIALS = {"reviewer", "regulator", "admin"}
 ENDPOINTS = [
     # Public and reference data
     Endpoint(
-        "rubric list", "get", fixed("/api/v1/rubric-versions/"), EVERYONE, public=True, out=None
+        "rubric list",
+        "get",
+        fixed("/api/v1/rubric-versions/"),
+        EVERYONE,
+        public=True,
+        out=None,
+        desk="none",
     ),
     Endpoint(
         "rubric detail",
@@ -224,22 +243,38 @@ ENDPOINTS = [
         EVERYONE,
         public=True,
         out=None,
+        desk="none",
     ),
-    Endpoint("register", "get", fixed("/api/v1/public/register/"), EVERYONE, public=True, out=None),
-    Endpoint("verify", "get", _issued_number, EVERYONE, public=True, out=None),
-    Endpoint("me", "get", fixed("/api/v1/me/"), EVERYONE, out=None),
-    Endpoint("regions", "get", fixed("/api/v1/regions/"), EVERYONE, out=None),
-    Endpoint("region", "get", fixed("/api/v1/regions/440300/"), EVERYONE, out=None),
-    Endpoint("cycles", "get", fixed("/api/v1/cycles/"), EVERYONE, out=None),
-    Endpoint("cycle", "get", fixed("/api/v1/cycles/2090/"), EVERYONE, out=None),
+    Endpoint(
+        "register",
+        "get",
+        fixed("/api/v1/public/register/"),
+        EVERYONE,
+        public=True,
+        out=None,
+        desk="none",
+    ),
+    Endpoint("verify", "get", _issued_number, EVERYONE, public=True, out=None, desk="none"),
+    Endpoint("me", "get", fixed("/api/v1/me/"), EVERYONE, out=None, desk="none"),
+    Endpoint("regions", "get", fixed("/api/v1/regions/"), EVERYONE, out=None, desk="none"),
+    Endpoint("region", "get", fixed("/api/v1/regions/440300/"), EVERYONE, out=None, desk="none"),
+    Endpoint("cycles", "get", fixed("/api/v1/cycles/"), EVERYONE, out=None, desk="none"),
+    Endpoint("cycle", "get", fixed("/api/v1/cycles/2090/"), EVERYONE, out=None, desk="none"),
     # Scoped reads
     Endpoint(
         "organisation",
         "get",
         lambda w, s, i: f"/api/v1/organisations/{s.platform.organisation_id}/",
         EVERYONE,
+        desk="organisation",
     ),
-    Endpoint("platform", "get", lambda w, s, i: f"/api/v1/platforms/{s.platform_id}/", EVERYONE),
+    Endpoint(
+        "platform",
+        "get",
+        lambda w, s, i: f"/api/v1/platforms/{s.platform_id}/",
+        EVERYONE,
+        desk="organisation",
+    ),
     Endpoint("submission", "get", sub(), EVERYONE),
     Endpoint("answers", "get", sub("answers/"), EVERYONE),
     Endpoint("completeness", "get", sub("completeness/"), EVERYONE),
@@ -272,6 +307,8 @@ ENDPOINTS = [
         OPERATOR,
         success=201,
         out=400,  # a platform out of scope is an invalid choice in the body
+        desk="organisation",
+        desk_status=400,
         body=lambda w, s, i: {"platform": w.spare_platform(i).pk, "cycle": w.cycle.code},
     ),
     Endpoint(
@@ -380,13 +417,16 @@ ENDPOINTS = [
         body=lambda w, s, i: {"reason": "发现数据造假"},
     ),
     # Dashboards: operators have none (the web hides them: 404)
-    Endpoint("dashboard", "get", with_region("/api/v1/dashboards/"), OFFICIALS, refused=404),
+    Endpoint(
+        "dashboard", "get", with_region("/api/v1/dashboards/"), OFFICIALS, refused=404, desk="none"
+    ),
     Endpoint(
         "dashboard platforms",
         "get",
         with_region("/api/v1/dashboards/platforms/"),
         OFFICIALS,
         refused=404,
+        desk="none",
     ),
     # Regional reports and batches: regulators (and administrators)
     Endpoint(
@@ -395,8 +435,9 @@ ENDPOINTS = [
         with_region("/api/v1/reports/regional/", cycle="2090", lang="en"),
         REGULATORS,
         role_first=True,
+        desk="none",
     ),
-    Endpoint("batches", "get", fixed("/api/v1/report-batches/"), REGULATORS, out=None),
+    Endpoint("batches", "get", fixed("/api/v1/report-batches/"), REGULATORS, out=None, desk="none"),
     Endpoint(
         "request batch",
         "post",
@@ -405,14 +446,17 @@ ENDPOINTS = [
         success=202,
         out=400,
         role_first=True,
+        desk="none",
         body=lambda w, s, i: {
             "cycle": w.cycle.code,
             "region": "440000" if i else "330000",
             "lang": "en",
         },
     ),
-    Endpoint("batch", "get", batch_path(), REGULATORS, role_first=True),
-    Endpoint("batch download", "get", batch_path("download/"), REGULATORS, role_first=True),
+    Endpoint("batch", "get", batch_path(), REGULATORS, role_first=True, desk="none"),
+    Endpoint(
+        "batch download", "get", batch_path("download/"), REGULATORS, role_first=True, desk="none"
+    ),
 ]
 
 
@@ -441,13 +485,16 @@ def test_permission_matrix(endpoint, role, in_scope):
     submission = Submission.objects.get(pk=submission.pk)
     path = endpoint.path(world, submission, in_scope)
     body = endpoint.body(world, submission, in_scope) if endpoint.body else {}
+    if role == "conflicted" and submission.state == "draft":
+        Submission.objects.filter(pk=submission.pk).update(state="submitted")
+    state = Submission.objects.get(pk=submission.pk).state
     client = token_client(world.users[role])
     call = getattr(client, endpoint.method)
     if endpoint.method == "get":
         response = call(path)
     else:
         response = call(path, body, format="multipart" if endpoint.multipart else "json")
-    expected = endpoint.expected(role, in_scope)
+    expected = endpoint.expected(role, in_scope, state)
     assert response.status_code == expected, (
         f"{endpoint.method.upper()} {path} as {role}: {response.status_code} "
         f"{getattr(response, 'data', '')}"

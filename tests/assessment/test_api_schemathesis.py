@@ -1,5 +1,6 @@
-"""Schemathesis against our own OpenAPI schema, in-process through the WSGI app, with an
-operator's token: no 5xx, and every response matches the schema (status, content type, body)."""
+"""Schemathesis against our own OpenAPI schema, in-process through the WSGI app, with a token of
+each role (API_FUZZ_ROLES, default all four): no 5xx, and every response matches the schema
+(status, content type, body)."""
 
 import os
 
@@ -38,14 +39,19 @@ def _keep_the_test_connection():
     request_finished.connect(close_old_connections)
 
 
-@pytest.fixture
-def operator_token(db, settings, _keep_the_test_connection):
+ROLES = os.environ.get("API_FUZZ_ROLES", "operator,reviewer,regulator,admin").split(",")
+
+
+@pytest.fixture(params=ROLES)
+def operator_token(request, db, settings, _keep_the_test_connection):
+    """A token of the role under test (named for the operator, the first and default role)."""
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": {"token": None, "user": None, "anon": None},
     }
+    settings.EVIDENCE_UPLOADS_PER_MINUTE = 10_000
     world = World()
-    client = token_client(world.users["operator"])
+    client = token_client(world.users[request.param])
     return client._credentials["HTTP_AUTHORIZATION"]
 
 

@@ -129,3 +129,15 @@ def test_operator_cannot_open_another_organisations_benchmark(client, cycle, own
     [peer] = add_peers(cycle, FIVE_PEERS[:1])
     client.force_login(operator(organisation=own.platform.organisation))
     assert client.get(reverse("benchmark") + f"?submission={peer.pk}").status_code == 404
+
+
+def test_five_submissions_of_two_organisations_are_not_five_peers(cycle, own):
+    """Hole 10: k counted submissions; k ≥ 5 must mean five organisations."""
+    first, second = OrganisationFactory(), OrganisationFactory()
+    add_peers(cycle, FIVE_PEERS[:3], organisation=first)
+    add_peers(cycle, FIVE_PEERS[3:], organisation=second)
+    result = platform_benchmark(submission=own)
+    assert result["peer_count"] == 5
+    assert result["peer_organisations"] == 2
+    assert result["available"] is False
+    assert result["percentile"] is None

@@ -22,12 +22,15 @@ def _media_root(settings, tmp_path):
 @pytest.fixture
 def evidence():
     submission = factories.SubmissionFactory()  # a Shenzhen (440300) organisation
-    return services.evidence_add_file(
+    added = services.evidence_add_file(
         actor=submission.created_by,
         submission=submission,
         question_code="D1.2",
         uploaded_file=factories.uploaded_file(factories.pdf_bytes("设备清单"), "设备接入清单.pdf"),
     )
+    # Submitted: reviewers never see drafts (tests/assessment/test_desk_rule_everywhere.py).
+    type(submission).objects.filter(pk=submission.pk).update(state="submitted")
+    return added
 
 
 def url(evidence):
@@ -85,6 +88,7 @@ def test_a_pdf_is_served_inline_with_its_chinese_name_rfc5987_encoded(client, ev
 
 
 def test_a_spreadsheet_is_served_as_an_attachment(client, evidence):
+    type(evidence.submission).objects.filter(pk=evidence.submission_id).update(state="draft")
     csv = services.evidence_add_file(
         actor=evidence.submission.created_by,
         submission=evidence.submission,
@@ -116,10 +120,13 @@ def test_the_operator_opening_evidence_is_not_recorded_as_a_review_access(client
 
 
 def test_a_replaced_file_stays_downloadable_for_the_audit_trail(client, evidence):
+    submissions = type(evidence.submission).objects.filter(pk=evidence.submission_id)
+    submissions.update(state="draft")
     services.evidence_replace(
         actor=evidence.submission.created_by,
         evidence=evidence,
         uploaded_file=factories.uploaded_file(factories.pdf_bytes("新版"), "新版.pdf"),
     )
+    submissions.update(state="submitted")
     client.force_login(factories.reviewer("440000"))
     assert client.get(url(evidence)).status_code == 200

@@ -86,15 +86,23 @@ def test_the_invitation_link_works_only_once(client, operator, django_capture_on
     assert b'name="new_password1"' not in again.content
 
 
-def test_inviting_an_address_of_another_organisation_is_refused_beside_the_field(
+def test_inviting_an_address_of_another_organisation_reveals_nothing(
     operator_client, django_capture_on_commit_callbacks
 ):
+    """Hole 9: the answer was "already belongs to another account" (account enumeration).
+    Now it reads as for a new address; the owner is told by mail and nothing changes."""
     other = factories.operator()
     operator_client.cookies["django_language"] = "en"
     response = invite(operator_client, other.email, django_capture_on_commit_callbacks)
-    assert response.status_code == 400
-    assert "already belongs to another account" in response.content.decode()
-    assert not mail.outbox
+    assert response.status_code == 302
+    fresh = invite(operator_client, "nobody.yet@example.cn", django_capture_on_commit_callbacks)
+    assert fresh.status_code == 302
+    other.refresh_from_db()
+    assert other.is_active and other.organisation_id != operator_client.session.get("org")
+    assert mail.outbox[0].to == [other.email]
+    assert "invitation" not in mail.outbox[0].body.lower() or "nothing was changed" in (
+        mail.outbox[0].body
+    )
 
 
 def test_inviting_an_invalid_address_is_refused(

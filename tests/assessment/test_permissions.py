@@ -20,13 +20,13 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def shenzhen_submission():
     organisation = OrganisationFactory(region=region("440300"))
-    return SubmissionFactory(platform=PlatformFactory(organisation=organisation))
+    return SubmissionFactory(platform=PlatformFactory(organisation=organisation), state="submitted")
 
 
 @pytest.fixture
 def hangzhou_submission():
     organisation = OrganisationFactory(region=region("330100"))
-    return SubmissionFactory(platform=PlatformFactory(organisation=organisation))
+    return SubmissionFactory(platform=PlatformFactory(organisation=organisation), state="submitted")
 
 
 def visible(user, submission):
@@ -62,7 +62,8 @@ def test_reviewer_cannot_see_other_provinces(hangzhou_submission):
 
 def test_city_reviewer_cannot_see_another_city_of_its_province():
     guangzhou = SubmissionFactory(
-        platform=PlatformFactory(organisation=OrganisationFactory(region=region("440100")))
+        platform=PlatformFactory(organisation=OrganisationFactory(region=region("440100"))),
+        state="submitted",
     )
     assert not visible(reviewer("440300"), guangzhou)
 
@@ -118,3 +119,32 @@ def test_region_scope_of_a_provincial_official_includes_its_cities():
     codes = permissions.region_codes_in_scope(regulator("440000"))
     assert {"440000", "440300", "440100"} <= codes
     assert "330100" not in codes
+
+
+def test_reviewer_never_sees_drafts_of_its_region(shenzhen_submission):
+    shenzhen_submission.state = "draft"
+    shenzhen_submission.save(update_fields=["state"])
+    assert not visible(reviewer("440000"), shenzhen_submission)
+    assert visible(regulator("440000"), shenzhen_submission)
+
+
+def test_declared_conflict_hides_the_organisation_everywhere(shenzhen_submission):
+    from assessment.models import ConflictDeclaration
+
+    official = reviewer("440000")
+    organisation = shenzhen_submission.platform.organisation
+    ConflictDeclaration.objects.create(reviewer=official, organisation=organisation, reason="x")
+    assert not visible(official, shenzhen_submission)
+    assert not permissions.visible_organisations(official).filter(pk=organisation.pk).exists()
+    assert (
+        not permissions.visible_platforms(official)
+        .filter(pk=shenzhen_submission.platform_id)
+        .exists()
+    )
+
+
+def test_reviewer_sees_nothing_of_its_own_organisation(shenzhen_submission):
+    organisation = shenzhen_submission.platform.organisation
+    insider = reviewer("440000", organisation=organisation)
+    assert not visible(insider, shenzhen_submission)
+    assert not permissions.visible_organisations(insider).filter(pk=organisation.pk).exists()
