@@ -388,7 +388,7 @@ def _demo_answer(rng: random.Random, indicator, kind: str, level: int):
         )
     ]
     if indicator.multiple:
-        return sorted(option.code for option in useful) or [indicator.options[0].code]
+        return [option.code for option in useful] or [indicator.options[0].code]
     if not useful:
         return indicator.options[0].code
     target_tier = min(level, 4)

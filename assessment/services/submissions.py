@@ -70,6 +70,13 @@ def storable_value(value: Any) -> Any:
     return value
 
 
+def same_answer(stored: Any, value: Any) -> bool:
+    """Whether two answer values mean the same: the options of a multiple choice in any order."""
+    if isinstance(stored, list) and isinstance(value, list):
+        return sorted(map(str, stored)) == sorted(map(str, value))
+    return stored == value
+
+
 def question_codes(rubric: Rubric, kind: str) -> list[str]:
     """Every question of the questionnaire for this kind: preconditions first, in rubric order."""
     return [p.code for p in rubric.preconditions] + [
@@ -363,7 +370,7 @@ def answers_save(
                 submission=locked, question_code=code, value=value, updated_by=actor
             )
             old_value = None
-        elif answer.value == value and not answer.needs_reconfirmation:
+        elif same_answer(answer.value, value) and not answer.needs_reconfirmation:
             saved.append(answer)
             continue
         else:

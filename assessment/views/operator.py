@@ -157,7 +157,7 @@ def _changes(form: SectionForm, page) -> list[services.AnswerChange]:
     changes = []
     for code, (raw, version) in form.cleaned.items():
         question = stored[code]
-        unchanged = display_value(question.value) == (raw if raw != [] else "")
+        unchanged = services.same_answer(display_value(question.value), raw if raw != [] else "")
         if unchanged and version == question.version and not question.needs_reconfirmation:
             continue
         changes.append(services.AnswerChange(question_code=code, value=raw, version=version))

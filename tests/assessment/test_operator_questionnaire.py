@@ -125,6 +125,33 @@ def test_posting_the_page_saves_the_answers_and_redirects(operator_client, submi
     assert stored(submission, "D1.4").value == 2
 
 
+def test_a_whole_page_save_leaves_untouched_multiple_choices_unchanged(operator_client, submission):
+    # Stored in another order than the rubric's (as older data and imports may hold them): the
+    # same options posted in the page's order are no change, so no new version and no event.
+    factories.AnswerFactory(
+        submission=submission, question_code="D4.6", value=["sme-pilot", "provincial"]
+    )
+    response = operator_client.post(
+        page_url(submission, "D4"),
+        {"q-D4.6": ["provincial", "sme-pilot"], "v-D4.6": "1"},
+    )
+    assert response.status_code == 302
+    assert stored(submission, "D4.6").version == 1
+    assert not submission.events.filter(kind="answer_changed", question_code="D4.6").exists()
+
+
+def test_saving_the_same_options_in_another_order_is_no_change():
+    answer = factories.AnswerFactory(question_code="D4.6", value=["sme-pilot", "provincial"])
+    services.answers_save(
+        actor=answer.submission.created_by,
+        submission=answer.submission,
+        changes=[services.AnswerChange("D4.6", ["provincial", "sme-pilot"], 1)],
+    )
+    answer.refresh_from_db()
+    assert answer.version == 1
+    assert not answer.submission.events.filter(kind="answer_changed").exists()
+
+
 def test_save_and_continue_goes_to_the_next_section(operator_client, submission):
     response = operator_client.post(
         page_url(submission, "P"), {"q-P1": "true", "v-P1": "0", "action": "save_next"}
