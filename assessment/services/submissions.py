@@ -632,7 +632,7 @@ def _refuse_incomplete(locked: Submission) -> None:
         )
 
 
-def _claimed_result(submission: Submission) -> str:
+def claimed_result(submission: Submission) -> str:
     """What the operator claims: the result if every piece of uploaded evidence holds.
 
     The strict score needs verified evidence for gates, so before review it is usually "not
@@ -669,7 +669,7 @@ def submission_submit(*, actor: User, submission: Submission, note: str = "") ->
         )
     _refuse_incomplete(locked)
     submission_rescore(submission=locked)
-    locked.claimed_result = _claimed_result(locked)
+    locked.claimed_result = claimed_result(locked)
     locked.save(update_fields=["claimed_result", "updated_at"])
     submission_transition(
         submission=locked,
@@ -701,7 +701,7 @@ def submission_resubmit(*, actor: User, submission: Submission, note: str = "") 
     )
     Answer.objects.filter(submission=locked, reopened=True).update(reopened=False)
     submission_rescore(submission=locked)
-    locked.claimed_result = _claimed_result(locked)
+    locked.claimed_result = claimed_result(locked)
     locked.save(update_fields=["claimed_result", "updated_at"])
     submission_transition(
         submission=locked,

@@ -11,7 +11,7 @@ from django.utils import timezone
 from assessment.models import Certification, Notification, Submission
 from assessment.models.reviews import CertificationStatus
 from assessment.selectors.reviews import missing_required_checks
-from assessment.services import reviews
+from assessment.services import reviews, submissions
 from assessment.services.scoring import submission_score
 from tests.factories import (
     CycleFactory,
@@ -173,6 +173,21 @@ def test_review_screen_shows_live_and_claimed_score_and_required_checks(client):
     content = response.content.decode()
     for code in screen.missing:
         assert f'href="#ind-{code}"' in content
+
+
+def test_queue_and_review_screen_state_the_same_claim(client):
+    # One definition of the operator's claim: the queue column and the screen's panel agree
+    # (the screen said "not rated" where the queue said the tier the evidence would give).
+    submission = answered_submission(tier="growth", state="draft")
+    submissions.submission_submit(actor=submission.created_by, submission=submission)
+    desk = reviewer("440000")
+    reviews.review_assign(actor=desk, submission=submission, reviewer=desk)
+    client.force_login(desk)
+    queue = client.get(reverse("review_queue"), {"state": "all"})
+    row = next(row for row in queue.context["page"].object_list if row.pk == submission.pk)
+    screen = client.get(reverse("review_detail", args=[submission.pk])).context["screen"]
+    assert row.claimed == screen.claimed.result == "growth"
+    assert submission_score(submission).result == "not_rated"
 
 
 def test_verifying_from_the_screen_records_the_decision(client):
