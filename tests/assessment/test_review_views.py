@@ -293,15 +293,63 @@ def test_national_reviewer_signs_off_from_the_screen(client):
     assert (proposal.status, proposal.signed_off_by) == ("certified", national)
 
 
-def test_decline_without_reason_is_refused(client):
+def test_decline_without_reason_is_refused_back_on_the_screen(client):
+    # The refusal used to render at the POST URL (a reload posted again).
     proposal = certified(tier="leading")
     client.force_login(reviewer(is_national=True))
+    client.cookies.load(ENGLISH)
     response = client.post(
         reverse("certification_sign_off", args=[proposal.pk]), {"action": "decline"}
     )
-    assert response.status_code == 400
+    assert response.status_code == 302
+    assert response["Location"] == reverse("review_detail", args=[proposal.submission_id]) + (
+        "#sign_off"
+    )
     proposal.refresh_from_db()
     assert proposal.status == CertificationStatus.AWAITING_SIGN_OFF
+    screen = client.get(response["Location"])
+    content = screen.content.decode()
+    assert 'id="err-decline"' in content
+    assert 'aria-describedby="err-decline"' in content
+    # Shown once: a reload of the screen no longer carries the refusal.
+    assert 'id="err-decline"' not in client.get(response["Location"]).content.decode()
+
+
+def test_revoking_asks_for_confirmation_first(client):
+    proposal = certified(tier="basic")
+    lead = reviewer("440000", is_lead_reviewer=True)
+    client.force_login(lead)
+    screen = client.get(reverse("review_detail", args=[proposal.submission_id]))
+    revoke_url = reverse("certification_revoke", args=[proposal.pk])
+    assert f'href="{revoke_url}"' in screen.content.decode()
+    confirmation = client.get(revoke_url)
+    assert confirmation.status_code == 200
+    assert proposal.submission.platform.name in confirmation.content.decode()
+    proposal.refresh_from_db()
+    assert proposal.status == CertificationStatus.CERTIFIED
+    refused = client.post(revoke_url, {"reason": ""})
+    assert refused.status_code == 400
+    assert 'id="err-revoke"' in refused.content.decode()
+    done = client.post(revoke_url, {"reason": "发现数据不实"})
+    assert done.status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.status == CertificationStatus.REVOKED
+
+
+def test_revoke_confirmation_is_404_for_a_reviewer_who_may_not_revoke(client):
+    proposal = certified(tier="basic")
+    client.force_login(reviewer("440000"))
+    assert client.get(reverse("certification_revoke", args=[proposal.pk])).status_code == 404
+
+
+def test_the_national_queue_offers_no_self_assignment_on_a_row_awaiting_sign_off(client):
+    proposal = certified(tier="leading")
+    client.force_login(reviewer(is_national=True))
+    response = client.get(reverse("review_queue"), {"state": "all"})
+    (row,) = [r for r in response.context["page"].object_list if r.pk == proposal.submission_id]
+    assert row.awaiting_sign_off
+    content = response.content.decode()
+    assert f'form="self-assign-form" name="submission" value="{row.pk}"' not in content
 
 
 # --- Notifications -------------------------------------------------------------------------------
