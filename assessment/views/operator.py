@@ -124,6 +124,9 @@ def submission_continue(request: HttpRequest, submission_id: int) -> HttpRespons
 # --- The questionnaire ---------------------------------------------------------------------------
 
 
+_NOTICE_KEY = "questionnaire_notice"
+
+
 def _render_questionnaire(
     request,
     page,
@@ -135,8 +138,12 @@ def _render_questionnaire(
     link_values=None,
 ):
     rows = form.rows(conflicts)
+    notice = request.session.pop(_NOTICE_KEY, None)
+    if not notice or notice.get("submission") != page.submission.pk:
+        notice = {}
     for row in rows:
         code = row.question.code
+        row.notice = notice.get("text", "") if notice.get("code") == code else ""
         row.evidence_errors = (evidence_errors or {}).get(code, [])
         row.link_value = (link_values or {}).get(code, "")
         if row.conflict:
@@ -169,8 +176,9 @@ class _EvidenceRefused(Exception):
         self.code, self.message = code, message
 
 
-def _evidence_action(request, submission, action: str) -> str | None:
-    """Carry out an evidence button of the questionnaire form; returns a success message."""
+def _evidence_action(request, submission, action: str) -> tuple[str, str]:
+    """Carry out an evidence button of the questionnaire form; returns a success message and
+    the question it concerns."""
     verb, _sep, target = action.partition(":")
     if verb in ("upload", "link"):
         code = target
@@ -186,7 +194,7 @@ def _evidence_action(request, submission, action: str) -> str | None:
                     uploaded_file=uploaded,
                     description=request.POST.get(f"description-{code}", ""),
                 )
-                return _("The file was uploaded.")
+                return _("The file was uploaded."), code
             link_form = EvidenceLinkForm(
                 {"url": request.POST.get(f"link-{code}", ""), "description": ""}
             )
@@ -199,7 +207,7 @@ def _evidence_action(request, submission, action: str) -> str | None:
                 url=link_form.cleaned_data["url"],
                 description=request.POST.get(f"description-{code}", ""),
             )
-            return _("The link was added.")
+            return _("The link was added."), code
         except ApplicationError as error:
             raise _EvidenceRefused(code, str(error.message)) from error
     evidence = Evidence.objects.filter(submission=submission, pk=target or 0).first()
@@ -208,10 +216,10 @@ def _evidence_action(request, submission, action: str) -> str | None:
     try:
         if verb == "remove":
             services.evidence_remove(actor=request.user, evidence=evidence)
-            return _("The evidence was removed.")
+            return _("The evidence was removed."), evidence.question_code
         if verb == "confirm":
             services.evidence_confirm(actor=request.user, evidence=evidence)
-            return _("The evidence is confirmed.")
+            return _("The evidence is confirmed."), evidence.question_code
         replace_form = EvidenceReplaceForm(
             {"url": request.POST.get(f"replace-link-{evidence.pk}", "")},
             {"file": request.FILES.get(f"replace-file-{evidence.pk}")}
@@ -227,7 +235,10 @@ def _evidence_action(request, submission, action: str) -> str | None:
             uploaded_file=replace_form.cleaned_data.get("file"),
             url=replace_form.cleaned_data.get("url") or "",
         )
-        return _("The evidence was replaced; the previous version is kept in the history.")
+        return (
+            _("The evidence was replaced; the previous version is kept in the history."),
+            evidence.question_code,
+        )
     except ApplicationError as error:
         raise _EvidenceRefused(evidence.question_code, str(error.message)) from error
 
@@ -286,13 +297,18 @@ def questionnaire(request: HttpRequest, submission_id: int, section: str) -> Htt
         return _render_questionnaire(
             request, page, form, status=error.status, link_values=link_values
         )
-    messages.success(request, done or _("Your answers are saved."))
+    if done is not None:
+        # Shown inside the evidence block the page scrolls to, not at the top out of sight.
+        text, code = done
+        request.session[_NOTICE_KEY] = {"submission": submission.pk, "code": code, "text": text}
+        anchor = "#evidence-q-" + code.replace(".", "-")
+        return HttpResponseRedirect(_questionnaire_url(submission, section) + anchor)
+    messages.success(request, _("Your answers are saved."))
     if action == "save_next" and page.next_section:
         return redirect(_questionnaire_url(submission, page.next_section))
     if action == "save_submit":
         return redirect("operator_submission_submit", submission.pk)
-    anchor = f"#q-{action.partition(':')[2].replace('.', '-')}" if ":" in action else ""
-    return HttpResponseRedirect(_questionnaire_url(submission, section) + anchor)
+    return HttpResponseRedirect(_questionnaire_url(submission, section))
 
 
 def _panels(request, submission) -> dict:

@@ -26,6 +26,12 @@ def draft():
     return submission
 
 
+IN_VIEWPORT = """(selector) => {
+  const box = document.querySelector(selector).getBoundingClientRect();
+  return box.top >= 0 && box.bottom <= window.innerHeight;
+}"""
+
+
 def wait_until_saved(page):
     page.wait_for_selector("[data-save-state='saved']")
 
@@ -70,6 +76,10 @@ def test_operator_answers_uploads_and_submits(page, live_server, draft):
     page.click("button[value='upload:D8.1']")
     page.wait_for_load_state("networkidle")
     assert page.get_by_role("link", name="网络安全分类分级备案.pdf").is_visible()
+    # The "uploaded" message is on screen where the page opened, not scrolled off at the top.
+    notice = page.locator("#notice-q-D8-1")
+    assert notice.inner_text().strip() != ""
+    assert page.evaluate(IN_VIEWPORT, "#notice-q-D8-1")
     assert "tier-basic" in page.locator("[data-testid=tier-if-verified]").get_attribute("class")
 
     page.goto(live_server.url + reverse("operator_submission_submit", args=[draft.pk]))
@@ -95,6 +105,10 @@ def test_a_stale_tab_sees_the_conflict_instead_of_overwriting(page, live_server,
     page.locator("#input-q-D1-1").focus()
     page.wait_for_selector("#q-D1-2 .conflict")
     assert page.locator("[data-save-state]").get_attribute("data-save-state") == "conflict"
+    # The warning says it once (it was in the box and again in the field's state line).
+    conflict = page.locator("#q-D1-2 .conflict p").inner_text()
+    message = conflict.split(" ")[0][:12]
+    assert page.locator("#q-D1-2").inner_text().count(message) == 1
     assert Answer.objects.get(submission=draft, question_code="D1.2").value == 800
 
     page.click("#q-D1-2 .conflict button >> nth=0")  # keep mine

@@ -327,6 +327,34 @@ def test_uploading_a_pdf_attaches_it_and_keeps_its_name(operator_client, submiss
     assert (evidence.question_code, evidence.original_name) == ("D1.2", "接入清单.pdf")
 
 
+def test_after_an_upload_the_message_is_in_the_evidence_block_the_page_opens_at(
+    operator_client, submission
+):
+    # The message was at the top of the page while the page opened at the question.
+    response = upload(
+        operator_client,
+        submission,
+        "D1.2",
+        factories.uploaded_file(factories.pdf_bytes(), "接入清单.pdf"),
+    )
+    assert response["Location"].endswith("#evidence-q-D1-2")
+    content = operator_client.get(response["Location"]).content.decode()
+    block = content[content.index('id="evidence-q-D1-2"') :]
+    assert block.index('id="notice-q-D1-2"') < block.index("</div>")
+    assert content.count('id="notice-') == 1
+    again = operator_client.get(response["Location"]).content.decode()
+    assert 'id="notice-' not in again
+
+
+def test_confirming_copied_evidence_returns_to_its_question(operator_client, submission):
+    evidence = factories.EvidenceLinkFactory(submission=submission, question_code="D1.2")
+    Evidence.objects.filter(pk=evidence.pk).update(needs_reconfirmation=True)
+    response = operator_client.post(
+        page_url(submission, "D1"), {"action": f"confirm:{evidence.pk}"}
+    )
+    assert response["Location"].endswith("#evidence-q-D1-2")
+
+
 def test_a_renamed_executable_is_refused_beside_the_upload_field(operator_client, submission):
     operator_client.cookies["django_language"] = "en"
     response = upload(
