@@ -152,6 +152,19 @@ def test_saving_the_same_options_in_another_order_is_no_change():
     assert not answer.submission.events.filter(kind="answer_changed").exists()
 
 
+def test_numbers_copied_with_thousands_separators_are_accepted(operator_client, submission):
+    response = operator_client.post(
+        page_url(submission, "D1"), {"q-D1.2": "1,509,254", "v-D1.2": "0"}
+    )
+    assert response.status_code == 302
+    assert stored(submission, "D1.2").value == 1509254
+    response = operator_client.post(
+        autosave_url(submission), {"question": "D1.1", "q-D1.1": "1 509", "v-D1.1": "0"}
+    )
+    assert response.status_code == 200
+    assert stored(submission, "D1.1").value == 1509
+
+
 def test_save_and_continue_goes_to_the_next_section(operator_client, submission):
     response = operator_client.post(
         page_url(submission, "P"), {"q-P1": "true", "v-P1": "0", "action": "save_next"}
