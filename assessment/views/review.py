@@ -78,10 +78,15 @@ def _render_screen(
     error_target: str = "",
     posted: dict | None = None,
     refusal: "_Refusal | None" = None,
+    in_place: bool = False,
 ):
-    """The review screen; after a refused action, with the refusal beside its field."""
+    """The review screen; after a refused action, with the refusal beside its field.
+
+    `in_place`: for review.js, which takes the changed parts out of this page without a reload
+    (so no message is queued for the next page).
+    """
     screen = selectors.review_screen(user=request.user, submission=submission)
-    if error is not None:
+    if error is not None and not in_place:
         messages.error(request, error.message)
     context = {
         "screen": screen,
@@ -254,6 +259,7 @@ def start(request: HttpRequest, submission_id: int) -> HttpResponse:
 @require_POST
 def decide(request: HttpRequest, submission_id: int, code: str) -> HttpResponse:
     submission = _submission_for_review(request, submission_id)
+    in_place = request.headers.get("X-Requested-With") == "fetch"
     decision = request.POST.get("decision", "")
     corrected = request.POST.getlist("corrected_value")
     if len(corrected) <= 1:
@@ -277,7 +283,12 @@ def decide(request: HttpRequest, submission_id: int, code: str) -> HttpResponse:
             error=error,
             error_target=code,
             posted=posted,
+            in_place=in_place,
         )
+    if in_place:
+        # review.js swaps in this indicator and the score panels; the rest of the page, with
+        # whatever the reviewer ticked or typed there, stays as it is.
+        return _render_screen(request, _reload(request, submission_id), in_place=True)
     messages.success(request, _("Decision on %(code)s saved.") % {"code": code})
     return redirect(_screen_url(submission_id, f"ind-{code}"))
 
