@@ -616,6 +616,69 @@ def evidence_confirm(*, actor: User, evidence: Evidence) -> Evidence:
     return current
 
 
+@transaction.atomic
+def copied_items_confirm(
+    *, actor: User, submission: Submission, question_codes: Iterable[str] | None = None
+) -> list[str]:
+    """Confirm at once every answer and evidence item copied from the last cycle, for the given
+    questions (None: the whole questionnaire). Returns the codes confirmed, in order.
+
+    Each confirmation is on the audit trail as if confirmed one by one (an answer gets a new
+    version whose value is unchanged; an evidence item its "reconfirmed" event).
+    """
+    _require_editor(actor, submission)
+    locked = lock_submission(submission.pk)
+    answers = Answer.objects.select_for_update(of=("self",)).filter(
+        submission=locked, needs_reconfirmation=True
+    )
+    evidence = Evidence.objects.select_for_update(of=("self",)).filter(
+        submission=locked, is_current=True, removed_at__isnull=True, needs_reconfirmation=True
+    )
+    if question_codes is not None:
+        codes = list(question_codes)
+        answers, evidence = (
+            answers.filter(question_code__in=codes),
+            evidence.filter(question_code__in=codes),
+        )
+    answers, evidence = list(answers.order_by("question_code")), list(evidence.order_by("id"))
+    _editable_codes(locked, {item.question_code for item in [*answers, *evidence]})
+    now = timezone.now()
+    for answer in answers:
+        answer.needs_reconfirmation = False
+        answer.version += 1
+        answer.updated_by = actor
+        answer.updated_at = now
+        answer.save(update_fields=["needs_reconfirmation", "version", "updated_by", "updated_at"])
+        record_event(
+            submission=locked,
+            actor=actor,
+            kind=EventKind.ANSWER_CHANGED,
+            question_code=answer.question_code,
+            note="reconfirmed",
+            detail={
+                "from": answer.value,
+                "to": answer.value,
+                "version": answer.version,
+                "reconfirmed": True,
+            },
+        )
+    for item in evidence:
+        item.needs_reconfirmation = False
+        item.save(update_fields=["needs_reconfirmation"])
+        record_event(
+            submission=locked,
+            actor=actor,
+            kind=EventKind.EVIDENCE_ADDED,
+            question_code=item.question_code,
+            note="reconfirmed",
+            detail={"evidence": item.pk, "reconfirmed": True},
+        )
+    confirmed = sorted({item.question_code for item in [*answers, *evidence]})
+    if confirmed:
+        submission_rescore(submission=submission)
+    return confirmed
+
+
 # --- Submitting ----------------------------------------------------------------------------------
 
 

@@ -26,6 +26,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from assessment.errors import ApplicationError, Conflict
@@ -125,6 +126,26 @@ def submission_continue(request: HttpRequest, submission_id: int) -> HttpRespons
 
 
 _NOTICE_KEY = "questionnaire_notice"
+_COPIED_KINDS = ("answer_unconfirmed", "evidence_unconfirmed")
+
+
+def _copied_items(problems) -> list[dict]:
+    """What is still to confirm after copying from the last cycle, as the lists show it."""
+    labels = {
+        "answer_unconfirmed": _("answer"),
+        "evidence_unconfirmed": _("evidence"),
+    }
+    return [
+        {
+            "code": problem.question_code,
+            "section": problem.section,
+            "title": problem.title,
+            "what": labels[problem.kind],
+            "anchor": "q-" + problem.question_code.replace(".", "-"),
+        }
+        for problem in problems
+        if problem.kind in _COPIED_KINDS
+    ]
 
 
 def _render_questionnaire(
@@ -148,10 +169,13 @@ def _render_questionnaire(
         row.link_value = (link_values or {}).get(code, "")
         if row.conflict:
             row.conflict["text"] = selectors.answer_text(page.rubric, code, row.conflict["value"])
+    copied = _copied_items(page.problems)
     context = {
         "page": page,
         "submission": page.submission,
         "rows": rows,
+        "copied_here": [item for item in copied if item["section"] == page.section],
+        "copied_total": len(copied),
         "accept": ACCEPT_ATTRIBUTE,
         "max_bytes": settings.EVIDENCE_MAX_BYTES,
         "has_errors": bool(form.errors or conflicts or evidence_errors),
@@ -244,6 +268,36 @@ def _evidence_action(request, submission, action: str) -> tuple[str, str]:
 
 
 @operator_required
+def confirm_copied(request: HttpRequest, submission_id: int) -> HttpResponse:
+    """Everything still to confirm after copying from the last cycle, confirmed at once."""
+    submission = _submission(request, submission_id)
+    if submission.state not in selectors.EDITABLE_STATES:
+        return redirect("operator_submission_view", submission.pk)
+    if request.method == "POST":
+        try:
+            confirmed = services.copied_items_confirm(actor=request.user, submission=submission)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d question confirmed as still valid: %(codes)s.",
+                    "%(count)d questions confirmed as still valid: %(codes)s.",
+                    len(confirmed),
+                )
+                % {"count": len(confirmed), "codes": ", ".join(confirmed)},
+            )
+            return redirect("operator_submission_submit", submission.pk)
+    copied = _copied_items(selectors.submission_completeness(submission))
+    sections = {}
+    for item in copied:
+        sections.setdefault(item["section"], []).append(item)
+    context = {"submission": submission, "copied": copied, "sections": sections}
+    return render(request, "assessment/operator/confirm_copied.html", context)
+
+
+@operator_required
 def questionnaire(request: HttpRequest, submission_id: int, section: str) -> HttpResponse:
     submission = _submission(request, submission_id)
     if submission.state not in selectors.EDITABLE_STATES and request.method == "GET":
@@ -270,6 +324,15 @@ def questionnaire(request: HttpRequest, submission_id: int, section: str) -> Htt
             if changes:
                 services.answers_save(actor=request.user, submission=submission, changes=changes)
             done = _evidence_action(request, submission, action) if ":" in action else None
+            confirmed = (
+                services.copied_items_confirm(
+                    actor=request.user,
+                    submission=submission,
+                    question_codes=[question.code for question in page.questions],
+                )
+                if action == "confirm_page"
+                else None
+            )
     except Conflict as error:
         messages.error(request, error.message)
         return _render_questionnaire(
@@ -303,6 +366,17 @@ def questionnaire(request: HttpRequest, submission_id: int, section: str) -> Htt
         request.session[_NOTICE_KEY] = {"submission": submission.pk, "code": code, "text": text}
         anchor = "#evidence-q-" + code.replace(".", "-")
         return HttpResponseRedirect(_questionnaire_url(submission, section) + anchor)
+    if confirmed is not None:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d question confirmed as still valid: %(codes)s.",
+                "%(count)d questions confirmed as still valid: %(codes)s.",
+                len(confirmed),
+            )
+            % {"count": len(confirmed), "codes": ", ".join(confirmed)},
+        )
+        return HttpResponseRedirect(_questionnaire_url(submission, section))
     messages.success(request, _("Your answers are saved."))
     if action == "save_next" and page.next_section:
         return redirect(_questionnaire_url(submission, page.next_section))
@@ -450,6 +524,7 @@ def submission_submit(request: HttpRequest, submission_id: int) -> HttpResponse:
         "score": score,
         "resubmit": resubmit,
         "confirm_error": "",
+        "copied_count": len(_copied_items(problems)),
     }
     if request.method == "POST":
         if request.POST.get("confirm") != "yes":
