@@ -94,8 +94,12 @@ def screenshot(page, name: str) -> None:
 
 @pytest.fixture
 def world(live_server):
-    """One of everything the pages show: a draft, a submission in review, a certified platform
-    with its report number, and regulators at each level."""
+    return make_world()
+
+
+def make_world() -> dict:
+    """One of everything the pages show: a draft, a submission in review, a certified platform,
+    a reviewer and a national regulator."""
     from tests.assessment.test_dashboard_browser import action_plan_targets
 
     action_plan_targets()
