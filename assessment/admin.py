@@ -15,6 +15,11 @@ from assessment.models import (
     User,
 )
 
+# The admin's own headings in the interface language ("Django 管理" said nothing to our users).
+admin.site.site_header = _("Platform Maturity Assessment: administration")
+admin.site.site_title = _("Platform Maturity Assessment")
+admin.site.index_title = _("Administration")
+
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):

@@ -51,6 +51,7 @@ from assessment.models import (
     User,
 )
 from assessment.permissions import region_codes_in_scope
+from assessment.presentation import join_list
 from assessment.services.dashboard_cache import dashboard_cached
 from questionnaires.choices import TIER_ORDER, PlatformKind, Result, Tier
 from questionnaires.selectors import rubric_of
@@ -670,14 +671,15 @@ def dashboard_platforms(
 
 
 def platform_industries(platform_ids: list[int]) -> dict[int, list[str]]:
-    """Industry codes per platform, in one query."""
+    """Industries per platform as "C 制造业" (code and name in the reader's language), one query."""
+    english = (get_language() or "").startswith("en")
     industries: dict[int, list[str]] = {}
-    for platform_id, code in (
+    for platform_id, code, name_zh, name_en in (
         Platform.industries.through.objects.filter(platform_id__in=platform_ids)
         .order_by("industry_id")
-        .values_list("platform_id", "industry_id")
+        .values_list("platform_id", "industry_id", "industry__name_zh_hans", "industry__name_en")
     ):
-        industries.setdefault(platform_id, []).append(code)
+        industries.setdefault(platform_id, []).append(f"{code} {name_en if english else name_zh}")
     return industries
 
 
@@ -853,7 +855,7 @@ def platform_table(rows, industries: Mapping[int, list[str]]) -> dict:
                 row["region_code"],
                 row["region_name"],
                 str(kinds.get(row["platform_kind"], row["platform_kind"])),
-                " ".join(industries.get(row["platform_id"], [])),
+                join_list(industries.get(row["platform_id"], [])),
                 str(states.get(row["state"], row["state"])),
                 str(tiers[row["certified_tier"]]) if row["certified_tier"] else "",
                 str(results[row["result"]]) if row["result"] else "",

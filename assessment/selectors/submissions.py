@@ -25,6 +25,7 @@ from assessment.models import (
     User,
 )
 from assessment.permissions import visible_platforms, visible_submissions
+from assessment.presentation import join_list
 from assessment.services.scoring import build_score_inputs, load_score_inputs
 from questionnaires.choices import Result, Tier
 from questionnaires.rubric import EvidenceStatus, Indicator, QuestionType, Rubric, Text
@@ -217,7 +218,7 @@ def _value_text(indicator: Indicator, value: Any) -> str:
     if question_type == QuestionType.PERCENTAGE:
         return f"{value} %"
     chosen = value if isinstance(value, list) else [value]
-    return "、".join(
+    return join_list(
         option.label.get(language) for option in indicator.options if option.code in chosen
     )
 

@@ -250,13 +250,29 @@ def _csv_response(preamble: list, table: Mapping, filename: str) -> HttpResponse
     return response
 
 
-def _xlsx_response(preamble: list, tables: Mapping[str, Mapping], filename: str) -> HttpResponse:
+_SHEET_FORBIDDEN = str.maketrans("", "", "[]:*?/\\")
+
+
+def _sheet_title(title: str, taken: set[str]) -> str:
+    """The table's title as a worksheet name (at most 31 characters, none of []:*?/\, unique)."""
+    name = str(title).translate(_SHEET_FORBIDDEN).strip()[:31] or "Sheet"
+    candidate, number = name, 2
+    while candidate in taken:
+        suffix = f" ({number})"
+        candidate, number = name[: 31 - len(suffix)] + suffix, number + 1
+    taken.add(candidate)
+    return candidate
+
+
+def _xlsx_response(data: Mapping, tables: Mapping[str, Mapping], filename: str) -> HttpResponse:
+    """One sheet per table, named and headed by the table's own title."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
-    for name, table in tables.items():
-        sheet = workbook.create_sheet(title=name[:31])
-        for line in preamble:
+    taken: set[str] = set()
+    for table in tables.values():
+        sheet = workbook.create_sheet(title=_sheet_title(table["title"], taken))
+        for line in _preamble(data, table["title"]):
             sheet.append(line)
         sheet.append(table["columns"])
         for row in _safe_rows(table["rows"]):
@@ -291,12 +307,11 @@ def dashboard_export(request: HttpRequest, chart: str, fmt: str, code: str | Non
         tables["platforms"] = selectors.platform_table(rows, industries)
     filename = f"dashboard-{code or 'national'}-{data['filters']['cycle']}-{chart}"
     if chart == "all":
-        return _xlsx_response(_preamble(data, _("Dashboard")), tables, filename)
+        return _xlsx_response(data, tables, filename)
     table = tables[chart]
-    preamble = _preamble(data, table["title"])
     if fmt == "csv":
-        return _csv_response(preamble, table, filename)
-    return _xlsx_response(preamble, {chart: table}, filename)
+        return _csv_response(_preamble(data, table["title"]), table, filename)
+    return _xlsx_response(data, {chart: table}, filename)
 
 
 # --- Operator benchmark ---------------------------------------------------------------------------
