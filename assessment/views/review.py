@@ -8,12 +8,13 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from assessment.errors import ApplicationError, NotFound
@@ -535,6 +536,16 @@ def notifications(request: HttpRequest) -> HttpResponse:
     return render(
         request, "assessment/review/notifications.html", {"items": items, "unread": unread}
     )
+
+
+@login_required
+@require_GET
+def notifications_unread(request: HttpRequest) -> JsonResponse:
+    """How many of the user's notifications are unread, for the count beside the menu link
+    (nav.js asks, so no page pays a query for it)."""
+    count = Notification.objects.filter(recipient=request.user, read_at__isnull=True).count()
+    label = ngettext("%(count)d unread", "%(count)d unread", count) % {"count": count}
+    return JsonResponse({"unread": count, "label": label})
 
 
 @login_required

@@ -1,5 +1,6 @@
-"""The pages on a phone (390 px wide) in chromium: nothing scrolls sideways but tables inside
-their own box, the menu folds behind one button, the score panels are reachable from the top."""
+"""The header and the pages on a phone (390 px wide) in chromium: the unread count beside
+"Notifications"; nothing scrolls sideways but tables inside their own box, the menu folds behind
+one button, the score panels are reachable from the top."""
 
 import pytest
 from django.urls import reverse
@@ -85,3 +86,22 @@ def test_the_score_panel_is_reachable_from_the_top(phone, live_server, world, sc
     assert (
         -5 < top < PHONE["height"] / 2
     )  # the panel is on screen (the last one may not reach the top)
+
+
+def test_the_header_shows_how_many_notifications_are_unread(page, live_server, world):
+    from assessment.models import Notification
+
+    member = world["draft"].created_by
+    for number in range(3):
+        Notification.objects.create(
+            recipient=member, kind="note", message_zh_hans=f"通知{number}", message_en="note"
+        )
+    sign_in(page, live_server, member.email, factories.PASSWORD)
+    badge = page.locator("a[data-unread-url] .nav-count")
+    badge.wait_for()
+    assert badge.inner_text() == "3"
+    page.goto(live_server.url + reverse("notifications"))
+    page.locator("form[action$='/notifications/read/'] button").first.click()
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(300)
+    assert page.locator("a[data-unread-url] .nav-count").count() == 0

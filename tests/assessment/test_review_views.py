@@ -369,6 +369,27 @@ def test_operator_sees_their_notifications_in_their_language(client):
     assert item["link"] == reverse("operator_submission_continue", args=[submission.pk])
 
 
+def test_the_unread_count_counts_only_the_users_unread_notifications(client):
+    submission, desk = in_review()
+    member = operator(organisation=submission.platform.organisation)
+    reviews.review_request_revision(
+        actor=desk, submission=submission, question_codes=["D1.1"], message="补充"
+    )
+    Notification.objects.create(
+        recipient=member, kind="revision_requested", message_zh_hans="甲", message_en="a"
+    )
+    url = reverse("notifications_unread")
+    assert client.get(url).status_code == 302  # signed out: to the sign-in page
+    client.force_login(member)
+    unread = Notification.objects.filter(recipient=member, read_at__isnull=True).count()
+    assert unread >= 2
+    assert client.get(url).json()["unread"] == unread
+    client.post(reverse("notifications_read"))
+    assert client.get(url).json()["unread"] == 0
+    client.force_login(operator())
+    assert client.get(url).json()["unread"] == 0
+
+
 def test_notifications_are_private(client):
     submission, desk = in_review()
     operator(organisation=submission.platform.organisation)
