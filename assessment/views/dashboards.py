@@ -57,9 +57,14 @@ def _display(value) -> str:
     return str(value)
 
 
-def _display_table(table: Mapping, links: Mapping[str, str | None] | None = None) -> dict:
+def _display_table(
+    table: Mapping,
+    links: Mapping[str, str | None] | None = None,
+    row_links: list[str | None] | None = None,
+) -> dict:
     """A table for the page: each cell's text and whether it is a number; the region name of a
-    row (its header cell) links to that region's dashboard where `links` has its code."""
+    row (its header cell) links to that region's dashboard where `links` has its code, or the
+    row's header links to `row_links[index]` (the platform list)."""
     links = links or {}
     header = table.get("header", 0)
     return {
@@ -74,11 +79,29 @@ def _display_table(table: Mapping, links: Mapping[str, str | None] | None = None
                     }
                     for index, cell in enumerate(row)
                 ],
-                "link": links.get(row[0]) if row and isinstance(row[0], str) else None,
+                "link": row_links[number]
+                if row_links is not None
+                else (links.get(row[0]) if row and isinstance(row[0], str) else None),
             }
-            for row in table["rows"]
+            for number, row in enumerate(table["rows"])
         ],
     }
+
+
+def _platform_links(user, rows) -> list[str | None]:
+    """Where each platform row of the city dashboard leads, for a user who may open it: the
+    review screen for the review desk, the submission's evaluation report for a regulator.
+    Drafts lead nowhere (nothing to review or report yet). One query."""
+    ids = [row["id"] for row in rows]
+    openable = set(
+        visible_submissions(user)
+        .filter(pk__in=ids)
+        .exclude(state="draft")
+        .values_list("pk", flat=True)
+    )
+    desk = user.role == Role.REVIEWER or user.is_admin
+    name = "review_detail" if desk else "submission_report"
+    return [reverse(name, args=[row["id"]]) if row["id"] in openable else None for row in rows]
 
 
 def _target_cards(targets: list[Mapping], figures: Mapping[str, dict]) -> list[dict]:
@@ -155,7 +178,8 @@ def _dashboard(request: HttpRequest, code: str | None) -> HttpResponse:
         platforms_page = Paginator(rows, PLATFORMS_PER_PAGE).get_page(request.GET.get("page"))
         industries = selectors.platform_industries([row["platform_id"] for row in platforms_page])
         tables["platforms"] = _display_table(
-            selectors.platform_table(platforms_page.object_list, industries)
+            selectors.platform_table(platforms_page.object_list, industries),
+            row_links=_platform_links(request.user, platforms_page.object_list),
         )
     query_without_map = _query(filters)
 
