@@ -103,6 +103,11 @@ def _round(value, places: int) -> float | None:
     return float(Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP))
 
 
+def _whole(value):
+    """A float that is a whole number as an int, so exports say 450, not 450.0."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
 def _days(duration: timedelta | None) -> float | None:
     if duration is None:
         return None
@@ -315,7 +320,8 @@ def _figures_of(sums: Mapping, denominator: int | None) -> dict:
 
 def _targets(region: Region | None) -> list[Target]:
     """The targets that apply to the region: per metric, those of the most specific scope (the
-    region, its province, national); a national count target applies to the national view only."""
+    region, its province, national). A count target (platforms, devices) applies to its own
+    region only: a province's target is not a city's, nor the nation's a province's."""
     scopes = [None] if region is None else [region.code, region.parent_id, None]
     found = list(
         Target.objects.filter(Q(region__isnull=True) | Q(region_id__in=[s for s in scopes if s]))
@@ -323,7 +329,8 @@ def _targets(region: Region | None) -> list[Target]:
     chosen: list[Target] = []
     for metric_code in MetricCode:
         for scope in scopes:
-            if scope is None and region is not None and not METRICS[metric_code].applies_to_regions:
+            own = region.code if region is not None else None
+            if scope != own and not METRICS[metric_code].applies_to_regions:
                 continue
             matching = [t for t in found if t.metric == metric_code and t.region_id == scope]
             if matching:
@@ -728,9 +735,9 @@ def dashboard_tables(data: Mapping) -> dict[str, dict]:
             [
                 target["name"],
                 target["metric_label"],
-                target["value"],
-                target["target"],
-                target["gap"],
+                _whole(target["value"]),
+                _whole(target["target"]),
+                _whole(target["gap"]),
                 _yes_no(target["met"]),
                 target["deadline"],
             ]

@@ -104,6 +104,34 @@ def _platform_links(user, rows) -> list[str | None]:
     return [reverse(name, args=[row["id"]]) if row["id"] in openable else None for row in rows]
 
 
+def _province_ranking(children: list[Mapping], links: Mapping[str, str | None]) -> list[dict]:
+    """Provinces against each other: by certified platforms, then mean progress index; equal
+    figures share a rank (1, 2, 2, 4)."""
+
+    def key(child):
+        return (-child["certified"], -(child["mean_progress_index"] or 0))
+
+    ordered = sorted(children, key=lambda child: (*key(child), child["code"]))
+    ranking, previous, rank = [], None, 0
+    for position, child in enumerate(ordered, start=1):
+        if key(child) != previous:
+            rank, previous = position, key(child)
+        ranking.append(
+            {
+                "rank": rank,
+                "code": child["code"],
+                "name": child["name"],
+                "link": links.get(child["code"]),
+                "certified": child["certified"],
+                "leading_or_above": child["certified_by_tier"].get("leading", 0)
+                + child["certified_by_tier"].get("ecosystem", 0),
+                "mean_progress_index": _display(child["mean_progress_index"]),
+                "platform_penetration": _display(child["platform_penetration"]),
+            }
+        )
+    return ranking
+
+
 def _target_cards(targets: list[Mapping], figures: Mapping[str, dict]) -> list[dict]:
     signs = {"gt": ">", "gte": "≥"}
     return [
@@ -208,6 +236,7 @@ def _dashboard(request: HttpRequest, code: str | None) -> HttpResponse:
             "map_metrics": selectors.MAP_METRICS,
             "exports": exports,
             "platforms_page": platforms_page,
+            "ranking": _province_ranking(data["children"], child_links) if current is None else [],
             "page_query": query,
             "tier_colours": TIER_COLOURS,
             "tier_order": TIER_ORDER,

@@ -119,6 +119,30 @@ def test_city_platform_rows_lead_the_review_desk_to_the_review_screen(client):
     assert row["link"] == reverse("review_detail", args=[submitted.pk])
 
 
+def test_the_national_dashboard_ranks_the_provinces(client):
+    cycle = CycleFactory(code="2027")
+    for _ in range(2):
+        scored_submission(
+            region_code="330100", cycle=cycle, state="certified", certified_tier="basic"
+        )
+    scored_submission(
+        region_code="440300", cycle=cycle, state="certified", certified_tier="leading"
+    )
+    client.force_login(regulator(is_national=True))
+    response = client.get(reverse("dashboard_national"))
+    ranking = response.context["ranking"]
+    assert [(row["code"], row["rank"], row["certified"]) for row in ranking[:2]] == [
+        ("330000", 1, 2),
+        ("440000", 2, 1),
+    ]
+    assert ranking[1]["leading_or_above"] == 1
+    assert {row["rank"] for row in ranking[2:]} == {3}  # the rest share a rank
+    assert ranking[0]["link"].startswith(reverse("dashboard_region", args=["330000"]))
+    assert 'data-region="330000"' in response.content.decode()
+    provincial = client.get(reverse("dashboard_region", args=["440000"]))
+    assert provincial.context["ranking"] == []
+
+
 def test_heatmap_is_left_out_when_no_dimension_score_exists(client):
     cycle = CycleFactory(code="2027")
     scored_submission(region_code="440300", cycle=cycle)
