@@ -307,7 +307,8 @@ _SHEET_FORBIDDEN = str.maketrans("", "", "[]:*?/\\")
 
 
 def _sheet_title(title: str, taken: set[str]) -> str:
-    """The table's title as a worksheet name (at most 31 characters, none of []:*?/\, unique)."""
+    """The table's title as a worksheet name (at most 31 characters, no [ ] : * ? / or backslash,
+    unique)."""
     name = str(title).translate(_SHEET_FORBIDDEN).strip()[:31] or "Sheet"
     candidate, number = name, 2
     while candidate in taken:
