@@ -30,6 +30,11 @@ _SECURITY_FIELDS = [
 ]
 _SYSTEM_FIELDS = ["email", "full_name", "organisation", "is_active", "must_change_password"]
 
+# The admin's own headings in the interface language ("Django 管理" said nothing to our users).
+admin.site.site_header = _("Platform Maturity Assessment: administration")
+admin.site.site_title = _("Platform Maturity Assessment")
+admin.site.index_title = _("Administration")
+
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
@@ -234,5 +239,4 @@ class ApiTokenAdmin(admin.ModelAdmin):
 from assessment import admin_panels, admin_targets  # noqa: E402, F401
 from assessment.security.admins import apply_duties  # noqa: E402
 
-admin.site.site_header = _("Platform Maturity Assessment administration")
 apply_duties(admin.site)

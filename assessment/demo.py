@@ -390,7 +390,7 @@ def _demo_answer(rng: random.Random, indicator, kind: str, level: int):
         )
     ]
     if indicator.multiple:
-        return sorted(option.code for option in useful) or [indicator.options[0].code]
+        return [option.code for option in useful] or [indicator.options[0].code]
     if not useful:
         return indicator.options[0].code
     target_tier = min(level, 4)
@@ -475,6 +475,8 @@ class _GeneratedSubmission:
     path: list[str]  # its state changes
     submitted_at: datetime | None
     certified_at: datetime | None
+    started_at: datetime  # when the draft was started (Submission.created_at)
+    changed_at: list[datetime]  # when each state change of `path` happened
     answers: list[tuple[str, object]]
     evidenced: list[str]
     decisions: list[tuple[str, str]]
@@ -540,6 +542,9 @@ def _generate_submission(rubric, plan: _PlannedSubmission) -> _GeneratedSubmissi
     if state == "certified":
         # Certified some weeks after submission, and never in the future.
         certified_at = min(submitted_at + timedelta(days=rng.randint(14, 70)), plan.now)
+    started_at, changed_at, submitted_at, certified_at = _timeline(
+        rng, plan, path, submitted_at, certified_at
+    )
     summary, dimension_means = summary_values(rubric, inputs, result)
     summary["breakdown"] = json.dumps(summary["breakdown"])  # here, in parallel
     return _GeneratedSubmission(
@@ -549,12 +554,60 @@ def _generate_submission(rubric, plan: _PlannedSubmission) -> _GeneratedSubmissi
         path=path,
         submitted_at=submitted_at,
         certified_at=certified_at,
+        started_at=started_at,
+        changed_at=changed_at,
         answers=answers,
         evidenced=evidenced,
         decisions=decisions,
         summary=summary,
         dimension_means=dimension_means,
     )
+
+
+# Days each step of the review takes in the demo (from the previous step).
+_STEP_DAYS = {
+    "in_review": (1, 7),
+    "revision_requested": (3, 14),
+    "resubmitted": (2, 10),
+    "withdrawn": (1, 10),
+}
+
+
+def _timeline(rng, plan, path, submitted_at, certified_at):
+    """When the draft was started and when each state change happened: in order, certification
+    last, never in the future; an open submission has waited some days in its state (events used
+    to be dated at the time of seeding, after the certification they led to, and drafts and
+    revisions waited "0 days"). Returns started_at, the change times, submitted_at and
+    certified_at (moved back together when the steps would end in the future)."""
+    opens, latest = plan.window
+    if submitted_at is None:
+        span = max(1, int((latest - opens).total_seconds()))
+        started_at = opens + timedelta(seconds=rng.randrange(span))
+        started_at = min(started_at, plan.now - timedelta(days=rng.randint(1, 20)))
+        return started_at, [], None, None
+    started_at = max(opens, submitted_at - timedelta(days=rng.randint(3, 30)))
+    changed_at, previous = [], started_at
+    for _from_state, to_state in itertools.pairwise(path):
+        if to_state == "submitted":
+            moment = submitted_at
+        elif to_state == "certified":
+            moment = certified_at
+        else:
+            low, high = _STEP_DAYS.get(to_state, (1, 5))
+            moment = previous + timedelta(days=rng.randint(low, high), hours=rng.randint(0, 8))
+        moment = max(moment, previous)
+        changed_at.append(moment)
+        previous = moment
+    if certified_at is not None:
+        certified_at = previous  # the certification is the last step
+    # The last step lies some days back (an open one has been waiting since).
+    overflow = previous - (plan.now - timedelta(days=rng.randint(1, 12)))
+    if overflow > timedelta(0):
+        started_at -= overflow
+        changed_at = [moment - overflow for moment in changed_at]
+        submitted_at -= overflow
+        certified_at = certified_at - overflow if certified_at is not None else None
+    return started_at, changed_at, submitted_at, certified_at
 
 
 def _generate_submissions(rubric, plans: list[_PlannedSubmission]) -> list[_GeneratedSubmission]:
@@ -751,9 +804,14 @@ def _store_generated(
                 else operator_id,
                 "from_state": from_state,
                 "to_state": to_state,
+                "created_at": moment,
             }
-            for from_state, to_state in itertools.pairwise(item.path)
+            for (from_state, to_state), moment in zip(
+                itertools.pairwise(item.path), item.changed_at, strict=True
+            )
         )
+        submission.created_at = item.started_at
+        submission.updated_at = item.changed_at[-1] if item.changed_at else item.started_at
         if item.state == "certified":
             needs_sign_off = item.claimed_result in ("leading", "ecosystem")
             certifications.append(
@@ -771,6 +829,8 @@ def _store_generated(
                     "valid_until": (item.certified_at + timedelta(days=3 * 365)).date(),
                 }
             )
+    # bulk_create stamps auto_now(_add) fields with the present; give the generated times.
+    Submission.objects.bulk_update(submissions, ["created_at", "updated_at"], batch_size=500)
     _bulk_insert(Answer, answers)
     _bulk_insert(Evidence, evidence)
     _bulk_insert(ReviewDecision, decisions)
@@ -899,6 +959,13 @@ def _reopen_revisions(current_cycle) -> int:
     ).values_list("id", "submission_id", "question_code", "value"):
         answers[submission_id][code] = (answer_id, value)
 
+    requested_at = dict(
+        SubmissionEvent.objects.filter(
+            submission_id__in=ids, kind=EventKind.STATE_CHANGED, to_state="revision_requested"
+        )
+        .order_by("created_at")
+        .values_list("submission_id", "created_at")
+    )
     reopened_ids, events = [], []
     for submission in submissions:
         codes = sorted(rejected[submission.pk]) or sorted(evidence[submission.pk])[:1]
@@ -907,18 +974,24 @@ def _reopen_revisions(current_cycle) -> int:
         reopened_ids += [answers[submission.pk][c][0] for c in codes if c in answers[submission.pk]]
         submission.review_round = 2
         events.append(
-            SubmissionEvent(
-                submission=submission,
-                kind=EventKind.REVISION_REQUESTED,
-                actor_id=submission.assigned_reviewer_id,
-                note=_DEMO_REVISION_MESSAGE,
-                detail={
+            {
+                "submission_id": submission.pk,
+                "kind": EventKind.REVISION_REQUESTED.value,
+                "actor_id": submission.assigned_reviewer_id,
+                "note": _DEMO_REVISION_MESSAGE,
+                "detail": {
                     "questions": codes,
                     "round": 2,
                     "answers": {c: answers[submission.pk].get(c, (0, None))[1] for c in codes},
                     "evidence": {c: evidence[submission.pk][c] for c in codes},
                 },
-            )
+                # with the state change it goes with, not at the time of seeding
+                **(
+                    {"created_at": requested_at[submission.pk]}
+                    if submission.pk in requested_at
+                    else {}
+                ),
+            }
         )
         notify_revision_requested(
             submission=submission, codes=codes, message=_DEMO_REVISION_MESSAGE, email=False
@@ -926,7 +999,7 @@ def _reopen_revisions(current_cycle) -> int:
     for start in range(0, len(reopened_ids), 5000):
         Answer.objects.filter(pk__in=reopened_ids[start : start + 5000]).update(reopened=True)
     Submission.objects.bulk_update(submissions, ["review_round"], batch_size=2000)
-    SubmissionEvent.objects.bulk_create(events, batch_size=5000)
+    _bulk_insert(SubmissionEvent, events)
     return len(events)
 
 

@@ -20,6 +20,11 @@ def language() -> str:
     return get_language() or "zh-hans"
 
 
+def join_list(items) -> str:
+    """Items as one list in the reader's language: "甲、乙" in Chinese, "a, b" in English."""
+    return (", " if language().startswith("en") else "、").join(str(item) for item in items)
+
+
 def number_text(value: Any) -> str:
     """A number with thousands separators and no trailing zeros (10 000 → "10,000")."""
     try:

@@ -1333,6 +1333,17 @@ class _Reader:
 # --- Answers -------------------------------------------------------------------------------------
 
 
+# Thousands separators as numbers are copied from reports: "1,509,254", "1 509 254" (also a no-break
+# or narrow no-break space, a full-width comma or an apostrophe). Only whole groups of three, so a
+# decimal comma such as "1,5" stays refused rather than read as fifteen.
+_GROUPED_NUMBER = re.compile(r"\d{1,3}(?:([,\u00a0\u202f\u2009 '，])\d{3})(?:\1\d{3})*(?:\.\d+)?")
+_SEPARATORS = str.maketrans("", "", ",\u00a0\u202f\u2009 '，")
+
+
+def _ungrouped(text: str) -> str:
+    return text.translate(_SEPARATORS) if _GROUPED_NUMBER.fullmatch(text) else text
+
+
 def _decimal_answer(value: Any) -> Decimal | None:
     if isinstance(value, bool):
         return None
@@ -1344,7 +1355,7 @@ def _decimal_answer(value: Any) -> Decimal | None:
         return value if value.is_finite() else None
     if isinstance(value, str):
         try:
-            number = Decimal(value.strip())
+            number = Decimal(_ungrouped(value.strip()))
         except InvalidOperation:
             return None
         return number if number.is_finite() else None

@@ -181,7 +181,7 @@ def answer_meeting(indicator, kind: str, tier: str):
 def answered_submission(*, tier: str = "basic", evidence: bool = True, **fields):
     """A submission (default state "submitted") whose answers fully meet every criterion up to
     `tier`, with every precondition met and a link as evidence wherever the rubric asks for it.
-    Its claimed result is the engine's result for those answers with unreviewed evidence."""
+    Its claimed result is what submitting stores: the result if every uploaded item holds."""
     from django.utils import timezone
 
     from assessment.services.scoring import submission_rescore
@@ -218,9 +218,11 @@ def answered_submission(*, tier: str = "basic", evidence: bool = True, **fields)
     Answer.objects.bulk_create(answers)
     for link in links:
         link.save()
-    result = submission_rescore(submission=submission)
+    submission_rescore(submission=submission)
     if submission.state != "draft":
-        submission.claimed_result = result.result
+        from assessment.services.submissions import claimed_result
+
+        submission.claimed_result = claimed_result(submission)
         submission.submitted_at = submission.submitted_at or timezone.now()
         submission.save(update_fields=["claimed_result", "submitted_at"])
     return submission

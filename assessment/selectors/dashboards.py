@@ -51,6 +51,7 @@ from assessment.models import (
     User,
 )
 from assessment.permissions import region_codes_in_scope
+from assessment.presentation import join_list
 from assessment.services.dashboard_cache import dashboard_cached
 from questionnaires.choices import TIER_ORDER, PlatformKind, Result, Tier
 from questionnaires.selectors import rubric_of
@@ -105,6 +106,11 @@ def _round(value, places: int) -> float | None:
         return None
     quantum = Decimal(1).scaleb(-places)
     return float(Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP))
+
+
+def _whole(value):
+    """A float that is a whole number as an int, so exports say 450, not 450.0."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 def _days(duration: timedelta | None) -> float | None:
@@ -319,7 +325,8 @@ def _figures_of(sums: Mapping, denominator: int | None) -> dict:
 
 def _targets(region: Region | None) -> list[Target]:
     """The targets that apply to the region: per metric, those of the most specific scope (the
-    region, its province, national); a national count target applies to the national view only."""
+    region, its province, national). A count target (platforms, devices) applies to its own
+    region only: a province's target is not a city's, nor the nation's a province's."""
     scopes = [None] if region is None else [region.code, region.parent_id, None]
     found = list(
         Target.objects.filter(Q(region__isnull=True) | Q(region_id__in=[s for s in scopes if s]))
@@ -327,7 +334,8 @@ def _targets(region: Region | None) -> list[Target]:
     chosen: list[Target] = []
     for metric_code in MetricCode:
         for scope in scopes:
-            if scope is None and region is not None and not METRICS[metric_code].applies_to_regions:
+            own = region.code if region is not None else None
+            if scope != own and not METRICS[metric_code].applies_to_regions:
                 continue
             matching = [t for t in found if t.metric == metric_code and t.region_id == scope]
             if matching:
@@ -675,14 +683,15 @@ def dashboard_platforms(
 
 
 def platform_industries(platform_ids: list[int]) -> dict[int, list[str]]:
-    """Industry codes per platform, in one query."""
+    """Industries per platform as "C 制造业" (code and name in the reader's language), one query."""
+    english = (get_language() or "").startswith("en")
     industries: dict[int, list[str]] = {}
-    for platform_id, code in (
+    for platform_id, code, name_zh, name_en in (
         Platform.industries.through.objects.filter(platform_id__in=platform_ids)
         .order_by("industry_id")
-        .values_list("platform_id", "industry_id")
+        .values_list("platform_id", "industry_id", "industry__name_zh_hans", "industry__name_en")
     ):
-        industries.setdefault(platform_id, []).append(code)
+        industries.setdefault(platform_id, []).append(f"{code} {name_en if english else name_zh}")
     return industries
 
 
@@ -731,9 +740,9 @@ def dashboard_tables(data: Mapping) -> dict[str, dict]:
             [
                 target["name"],
                 target["metric_label"],
-                target["value"],
-                target["target"],
-                target["gap"],
+                _whole(target["value"]),
+                _whole(target["target"]),
+                _whole(target["gap"]),
                 _yes_no(target["met"]),
                 target["deadline"],
             ]
@@ -858,7 +867,7 @@ def platform_table(rows, industries: Mapping[int, list[str]]) -> dict:
                 row["region_code"],
                 row["region_name"],
                 str(kinds.get(row["platform_kind"], row["platform_kind"])),
-                " ".join(industries.get(row["platform_id"], [])),
+                join_list(industries.get(row["platform_id"], [])),
                 str(states.get(row["state"], row["state"])),
                 str(tiers[row["certified_tier"]]) if row["certified_tier"] else "",
                 str(results[row["result"]]) if row["result"] else "",

@@ -35,6 +35,7 @@ from assessment.permissions import (
     region_codes_in_scope,
     visible_submissions,
 )
+from assessment.selectors.submissions import score_if_verified
 from assessment.services.evidence_files import INLINE_TYPES
 from assessment.services.scoring import build_score_inputs
 from questionnaires.choices import TIER_ORDER
@@ -729,8 +730,8 @@ def review_screen(*, user: User, submission: Submission) -> ReviewScreen:
     }
     preconditions, inputs = build_score_inputs(rubric, answer_pairs, evidenced, decision_inputs)
     live = score(rubric, kind, preconditions, inputs)
-    _, claimed_inputs = build_score_inputs(rubric, answer_pairs, evidenced, {})
-    claimed = score(rubric, kind, preconditions, claimed_inputs)
+    # The claim as the queue shows it (Submission.claimed_result): every uploaded item holding.
+    claimed = score_if_verified(rubric, kind, answer_pairs, evidenced, {})
 
     answered = {code for code, answer in answers.items() if answer.value is not None}
     potential = potential_result(rubric, kind, answer_pairs, evidenced)

@@ -25,10 +25,11 @@ from assessment.models import (
     User,
 )
 from assessment.permissions import visible_platforms, visible_submissions
+from assessment.presentation import join_list
 from assessment.services.scoring import build_score_inputs, load_score_inputs
 from questionnaires.choices import Result, Tier
 from questionnaires.rubric import EvidenceStatus, Indicator, QuestionType, Rubric, Text
-from questionnaires.scoring import AnswerInput, score
+from questionnaires.scoring import AnswerInput, ScoreResult, score
 from questionnaires.selectors import rubric_of
 
 S = SubmissionState
@@ -219,7 +220,7 @@ def _value_text(indicator: Indicator, value: Any) -> str:
     if question_type == QuestionType.PERCENTAGE:
         return f"{value} %"
     chosen = value if isinstance(value, list) else [value]
-    return "、".join(
+    return join_list(
         option.label.get(language) for option in indicator.options if option.code in chosen
     )
 
@@ -266,6 +267,32 @@ def _plan_lines(rubric: Rubric, breakdown: dict) -> list[PlanLine]:
     return lines
 
 
+def score_if_verified(
+    rubric: Rubric,
+    kind: str,
+    answers: list[tuple[str, Any]],
+    evidenced: set[str],
+    decisions: dict[str, tuple[str, Any]],
+) -> ScoreResult:
+    """The score the answers reach once a reviewer verifies every uploaded item (no queries).
+
+    This is the operator's claim (``Submission.claimed_result``), defined once: the review queue
+    and the review screen both show it. Raises ValueError for a stored value the rubric no longer
+    accepts.
+    """
+    preconditions, inputs = build_score_inputs(rubric, answers, evidenced, decisions)
+    verified = {
+        code: AnswerInput(
+            value=given.value,
+            evidence=EvidenceStatus.VERIFIED
+            if given.evidence == EvidenceStatus.UPLOADED
+            else given.evidence,
+        )
+        for code, given in inputs.items()
+    }
+    return score(rubric, kind, preconditions, verified)
+
+
 def result_if_verified(
     rubric: Rubric,
     kind: str,
@@ -278,18 +305,8 @@ def result_if_verified(
     Gates need verified evidence (e = 1), so before review the strict provisional result is
     often "not rated"; this second figure tells the operator what the evidence can achieve.
     """
-    preconditions, inputs = build_score_inputs(rubric, answers, evidenced, decisions)
-    verified = {
-        code: AnswerInput(
-            value=given.value,
-            evidence=EvidenceStatus.VERIFIED
-            if given.evidence == EvidenceStatus.UPLOADED
-            else given.evidence,
-        )
-        for code, given in inputs.items()
-    }
     try:
-        return score(rubric, kind, preconditions, verified).result
+        return score_if_verified(rubric, kind, answers, evidenced, decisions).result
     except ValueError:  # AnswerError included: a stored value the rubric no longer accepts
         return ""
 

@@ -77,6 +77,13 @@ def storable_value(value: Any) -> Any:
     return value
 
 
+def same_answer(stored: Any, value: Any) -> bool:
+    """Whether two answer values mean the same: the options of a multiple choice in any order."""
+    if isinstance(stored, list) and isinstance(value, list):
+        return sorted(map(str, stored)) == sorted(map(str, value))
+    return stored == value
+
+
 def question_codes(rubric: Rubric, kind: str) -> list[str]:
     """Every question of the questionnaire for this kind: preconditions first, in rubric order."""
     return [p.code for p in rubric.preconditions] + [
@@ -370,7 +377,7 @@ def answers_save(
                 submission=locked, question_code=code, value=value, updated_by=actor
             )
             old_value = None
-        elif answer.value == value and not answer.needs_reconfirmation:
+        elif same_answer(answer.value, value) and not answer.needs_reconfirmation:
             saved.append(answer)
             continue
         else:
@@ -622,6 +629,69 @@ def evidence_confirm(*, actor: User, evidence: Evidence) -> Evidence:
     return current
 
 
+@transaction.atomic
+def copied_items_confirm(
+    *, actor: User, submission: Submission, question_codes: Iterable[str] | None = None
+) -> list[str]:
+    """Confirm at once every answer and evidence item copied from the last cycle, for the given
+    questions (None: the whole questionnaire). Returns the codes confirmed, in order.
+
+    Each confirmation is on the audit trail as if confirmed one by one (an answer gets a new
+    version whose value is unchanged; an evidence item its "reconfirmed" event).
+    """
+    _require_editor(actor, submission)
+    locked = lock_submission(submission.pk)
+    answers = Answer.objects.select_for_update(of=("self",)).filter(
+        submission=locked, needs_reconfirmation=True
+    )
+    evidence = Evidence.objects.select_for_update(of=("self",)).filter(
+        submission=locked, is_current=True, removed_at__isnull=True, needs_reconfirmation=True
+    )
+    if question_codes is not None:
+        codes = list(question_codes)
+        answers, evidence = (
+            answers.filter(question_code__in=codes),
+            evidence.filter(question_code__in=codes),
+        )
+    answers, evidence = list(answers.order_by("question_code")), list(evidence.order_by("id"))
+    _editable_codes(locked, {item.question_code for item in [*answers, *evidence]})
+    now = timezone.now()
+    for answer in answers:
+        answer.needs_reconfirmation = False
+        answer.version += 1
+        answer.updated_by = actor
+        answer.updated_at = now
+        answer.save(update_fields=["needs_reconfirmation", "version", "updated_by", "updated_at"])
+        record_event(
+            submission=locked,
+            actor=actor,
+            kind=EventKind.ANSWER_CHANGED,
+            question_code=answer.question_code,
+            note="reconfirmed",
+            detail={
+                "from": answer.value,
+                "to": answer.value,
+                "version": answer.version,
+                "reconfirmed": True,
+            },
+        )
+    for item in evidence:
+        item.needs_reconfirmation = False
+        item.save(update_fields=["needs_reconfirmation"])
+        record_event(
+            submission=locked,
+            actor=actor,
+            kind=EventKind.EVIDENCE_ADDED,
+            question_code=item.question_code,
+            note="reconfirmed",
+            detail={"evidence": item.pk, "reconfirmed": True},
+        )
+    confirmed = sorted({item.question_code for item in [*answers, *evidence]})
+    if confirmed:
+        submission_rescore(submission=submission)
+    return confirmed
+
+
 # --- Submitting ----------------------------------------------------------------------------------
 
 
@@ -638,7 +708,7 @@ def _refuse_incomplete(locked: Submission) -> None:
         )
 
 
-def _claimed_result(submission: Submission) -> str:
+def claimed_result(submission: Submission) -> str:
     """What the operator claims: the result if every piece of uploaded evidence holds.
 
     The strict score needs verified evidence for gates, so before review it is usually "not
@@ -690,7 +760,7 @@ def submission_submit(*, actor: User, submission: Submission, note: str = "") ->
     filing.require_commitment_letter(locked)
     application_check(locked)  # under a call: the tier applied for, within its window
     submission_rescore(submission=locked)
-    locked.claimed_result = _claimed_result(locked)
+    locked.claimed_result = claimed_result(locked)
     locked.save(update_fields=["claimed_result", "updated_at"])
     filing.application_form_queue(locked)
     submission_transition(
@@ -725,7 +795,7 @@ def submission_resubmit(*, actor: User, submission: Submission, note: str = "") 
     )
     Answer.objects.filter(submission=locked, reopened=True).update(reopened=False)
     submission_rescore(submission=locked)
-    locked.claimed_result = _claimed_result(locked)
+    locked.claimed_result = claimed_result(locked)
     locked.save(update_fields=["claimed_result", "updated_at"])
     submission_transition(
         submission=locked,

@@ -16,6 +16,11 @@ urlpatterns = [
         name="operator_questionnaire",
     ),
     path(
+        "operator/submissions/<int:submission_id>/confirm-copied/",
+        operator.confirm_copied,
+        name="operator_confirm_copied",
+    ),
+    path(
         "operator/submissions/<int:submission_id>/autosave/",
         operator.autosave,
         name="operator_autosave",

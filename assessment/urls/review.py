@@ -29,5 +29,6 @@ urlpatterns = [
     ),
     path("notifications/", review.notifications, name="notifications"),
     path("notifications/read/", review.notifications_read, name="notifications_read"),
+    path("notifications/unread.json", review.notifications_unread, name="notifications_unread"),
     path("register/", review.public_register, name="public_register"),
 ]

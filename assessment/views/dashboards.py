@@ -57,9 +57,14 @@ def _display(value) -> str:
     return str(value)
 
 
-def _display_table(table: Mapping, links: Mapping[str, str | None] | None = None) -> dict:
+def _display_table(
+    table: Mapping,
+    links: Mapping[str, str | None] | None = None,
+    row_links: list[str | None] | None = None,
+) -> dict:
     """A table for the page: each cell's text and whether it is a number; the region name of a
-    row (its header cell) links to that region's dashboard where `links` has its code."""
+    row (its header cell) links to that region's dashboard where `links` has its code, or the
+    row's header links to `row_links[index]` (the platform list)."""
     links = links or {}
     header = table.get("header", 0)
     return {
@@ -74,11 +79,57 @@ def _display_table(table: Mapping, links: Mapping[str, str | None] | None = None
                     }
                     for index, cell in enumerate(row)
                 ],
-                "link": links.get(row[0]) if row and isinstance(row[0], str) else None,
+                "link": row_links[number]
+                if row_links is not None
+                else (links.get(row[0]) if row and isinstance(row[0], str) else None),
             }
-            for row in table["rows"]
+            for number, row in enumerate(table["rows"])
         ],
     }
+
+
+def _platform_links(user, rows) -> list[str | None]:
+    """Where each platform row of the city dashboard leads, for a user who may open it: the
+    review screen for the review desk, the submission's evaluation report for a regulator.
+    Drafts lead nowhere (nothing to review or report yet). One query."""
+    ids = [row["id"] for row in rows]
+    openable = set(
+        visible_submissions(user)
+        .filter(pk__in=ids)
+        .exclude(state="draft")
+        .values_list("pk", flat=True)
+    )
+    desk = user.role == Role.REVIEWER or user.is_admin
+    name = "review_detail" if desk else "submission_report"
+    return [reverse(name, args=[row["id"]]) if row["id"] in openable else None for row in rows]
+
+
+def _province_ranking(children: list[Mapping], links: Mapping[str, str | None]) -> list[dict]:
+    """Provinces against each other: by certified platforms, then mean progress index; equal
+    figures share a rank (1, 2, 2, 4)."""
+
+    def key(child):
+        return (-child["certified"], -(child["mean_progress_index"] or 0))
+
+    ordered = sorted(children, key=lambda child: (*key(child), child["code"]))
+    ranking, previous, rank = [], None, 0
+    for position, child in enumerate(ordered, start=1):
+        if key(child) != previous:
+            rank, previous = position, key(child)
+        ranking.append(
+            {
+                "rank": rank,
+                "code": child["code"],
+                "name": child["name"],
+                "link": links.get(child["code"]),
+                "certified": child["certified"],
+                "leading_or_above": child["certified_by_tier"].get("leading", 0)
+                + child["certified_by_tier"].get("ecosystem", 0),
+                "mean_progress_index": _display(child["mean_progress_index"]),
+                "platform_penetration": _display(child["platform_penetration"]),
+            }
+        )
+    return ranking
 
 
 def _target_cards(targets: list[Mapping], figures: Mapping[str, dict]) -> list[dict]:
@@ -155,7 +206,8 @@ def _dashboard(request: HttpRequest, code: str | None) -> HttpResponse:
         platforms_page = Paginator(rows, PLATFORMS_PER_PAGE).get_page(request.GET.get("page"))
         industries = selectors.platform_industries([row["platform_id"] for row in platforms_page])
         tables["platforms"] = _display_table(
-            selectors.platform_table(platforms_page.object_list, industries)
+            selectors.platform_table(platforms_page.object_list, industries),
+            row_links=_platform_links(request.user, platforms_page.object_list),
         )
     query_without_map = _query(filters)
 
@@ -184,6 +236,7 @@ def _dashboard(request: HttpRequest, code: str | None) -> HttpResponse:
             "map_metrics": selectors.MAP_METRICS,
             "exports": exports,
             "platforms_page": platforms_page,
+            "ranking": _province_ranking(data["children"], child_links) if current is None else [],
             "page_query": query,
             "tier_colours": TIER_COLOURS,
             "tier_order": TIER_ORDER,
@@ -250,13 +303,30 @@ def _csv_response(preamble: list, table: Mapping, filename: str) -> HttpResponse
     return response
 
 
-def _xlsx_response(preamble: list, tables: Mapping[str, Mapping], filename: str) -> HttpResponse:
+_SHEET_FORBIDDEN = str.maketrans("", "", "[]:*?/\\")
+
+
+def _sheet_title(title: str, taken: set[str]) -> str:
+    """The table's title as a worksheet name (at most 31 characters, no [ ] : * ? / or backslash,
+    unique)."""
+    name = str(title).translate(_SHEET_FORBIDDEN).strip()[:31] or "Sheet"
+    candidate, number = name, 2
+    while candidate in taken:
+        suffix = f" ({number})"
+        candidate, number = name[: 31 - len(suffix)] + suffix, number + 1
+    taken.add(candidate)
+    return candidate
+
+
+def _xlsx_response(data: Mapping, tables: Mapping[str, Mapping], filename: str) -> HttpResponse:
+    """One sheet per table, named and headed by the table's own title."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
-    for name, table in tables.items():
-        sheet = workbook.create_sheet(title=name[:31])
-        for line in preamble:
+    taken: set[str] = set()
+    for table in tables.values():
+        sheet = workbook.create_sheet(title=_sheet_title(table["title"], taken))
+        for line in _preamble(data, table["title"]):
             sheet.append(line)
         sheet.append(table["columns"])
         for row in _safe_rows(table["rows"]):
@@ -291,12 +361,11 @@ def dashboard_export(request: HttpRequest, chart: str, fmt: str, code: str | Non
         tables["platforms"] = selectors.platform_table(rows, industries)
     filename = f"dashboard-{code or 'national'}-{data['filters']['cycle']}-{chart}"
     if chart == "all":
-        return _xlsx_response(_preamble(data, _("Dashboard")), tables, filename)
+        return _xlsx_response(data, tables, filename)
     table = tables[chart]
-    preamble = _preamble(data, table["title"])
     if fmt == "csv":
-        return _csv_response(preamble, table, filename)
-    return _xlsx_response(preamble, {chart: table}, filename)
+        return _csv_response(_preamble(data, table["title"]), table, filename)
+    return _xlsx_response(data, {chart: table}, filename)
 
 
 # --- Operator benchmark ---------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from assessment.errors import ApplicationError, Conflict
@@ -124,6 +125,29 @@ def submission_continue(request: HttpRequest, submission_id: int) -> HttpRespons
 # --- The questionnaire ---------------------------------------------------------------------------
 
 
+_NOTICE_KEY = "questionnaire_notice"
+_COPIED_KINDS = ("answer_unconfirmed", "evidence_unconfirmed")
+
+
+def _copied_items(problems) -> list[dict]:
+    """What is still to confirm after copying from the last cycle, as the lists show it."""
+    labels = {
+        "answer_unconfirmed": _("answer"),
+        "evidence_unconfirmed": _("evidence"),
+    }
+    return [
+        {
+            "code": problem.question_code,
+            "section": problem.section,
+            "title": problem.title,
+            "what": labels[problem.kind],
+            "anchor": "q-" + problem.question_code.replace(".", "-"),
+        }
+        for problem in problems
+        if problem.kind in _COPIED_KINDS
+    ]
+
+
 def _render_questionnaire(
     request,
     page,
@@ -135,16 +159,23 @@ def _render_questionnaire(
     link_values=None,
 ):
     rows = form.rows(conflicts)
+    notice = request.session.pop(_NOTICE_KEY, None)
+    if not notice or notice.get("submission") != page.submission.pk:
+        notice = {}
     for row in rows:
         code = row.question.code
+        row.notice = notice.get("text", "") if notice.get("code") == code else ""
         row.evidence_errors = (evidence_errors or {}).get(code, [])
         row.link_value = (link_values or {}).get(code, "")
         if row.conflict:
             row.conflict["text"] = selectors.answer_text(page.rubric, code, row.conflict["value"])
+    copied = _copied_items(page.problems)
     context = {
         "page": page,
         "submission": page.submission,
         "rows": rows,
+        "copied_here": [item for item in copied if item["section"] == page.section],
+        "copied_total": len(copied),
         "accept": ACCEPT_ATTRIBUTE,
         "max_bytes": settings.EVIDENCE_MAX_BYTES,
         "has_errors": bool(form.errors or conflicts or evidence_errors),
@@ -157,7 +188,7 @@ def _changes(form: SectionForm, page) -> list[services.AnswerChange]:
     changes = []
     for code, (raw, version) in form.cleaned.items():
         question = stored[code]
-        unchanged = display_value(question.value) == (raw if raw != [] else "")
+        unchanged = services.same_answer(display_value(question.value), raw if raw != [] else "")
         if unchanged and version == question.version and not question.needs_reconfirmation:
             continue
         changes.append(services.AnswerChange(question_code=code, value=raw, version=version))
@@ -169,7 +200,7 @@ class _EvidenceRefused(Exception):
         self.code, self.message = code, message
 
 
-_PAGE_ACTIONS = ("save", "save_next", "save_submit")
+_PAGE_ACTIONS = ("save", "save_next", "save_submit", "confirm_page")
 _EVIDENCE_VERBS = ("upload", "link", "remove", "confirm", "replace")
 
 
@@ -187,8 +218,9 @@ def _check_action(action: str) -> None:
     )
 
 
-def _evidence_action(request, submission, action: str) -> str | None:
-    """Carry out an evidence button of the questionnaire form; returns a success message."""
+def _evidence_action(request, submission, action: str) -> tuple[str, str]:
+    """Carry out an evidence button of the questionnaire form; returns a success message and
+    the question it concerns."""
     verb, _sep, target = action.partition(":")
     if verb in ("upload", "link"):
         code = target
@@ -204,7 +236,7 @@ def _evidence_action(request, submission, action: str) -> str | None:
                     uploaded_file=uploaded,
                     description=request.POST.get(f"description-{code}", ""),
                 )
-                return _("The file was uploaded.")
+                return _("The file was uploaded."), code
             link_form = EvidenceLinkForm(
                 {"url": request.POST.get(f"link-{code}", ""), "description": ""}
             )
@@ -217,7 +249,7 @@ def _evidence_action(request, submission, action: str) -> str | None:
                 url=link_form.cleaned_data["url"],
                 description=request.POST.get(f"description-{code}", ""),
             )
-            return _("The link was added.")
+            return _("The link was added."), code
         except ApplicationError as error:
             raise _EvidenceRefused(code, str(error.message)) from error
     evidence = Evidence.objects.filter(submission=submission, pk=target or 0).first()
@@ -226,10 +258,10 @@ def _evidence_action(request, submission, action: str) -> str | None:
     try:
         if verb == "remove":
             services.evidence_remove(actor=request.user, evidence=evidence)
-            return _("The evidence was removed.")
+            return _("The evidence was removed."), evidence.question_code
         if verb == "confirm":
             services.evidence_confirm(actor=request.user, evidence=evidence)
-            return _("The evidence is confirmed.")
+            return _("The evidence is confirmed."), evidence.question_code
         replace_form = EvidenceReplaceForm(
             {"url": request.POST.get(f"replace-link-{evidence.pk}", "")},
             {"file": request.FILES.get(f"replace-file-{evidence.pk}")}
@@ -245,9 +277,42 @@ def _evidence_action(request, submission, action: str) -> str | None:
             uploaded_file=replace_form.cleaned_data.get("file"),
             url=replace_form.cleaned_data.get("url") or "",
         )
-        return _("The evidence was replaced; the previous version is kept in the history.")
+        return (
+            _("The evidence was replaced; the previous version is kept in the history."),
+            evidence.question_code,
+        )
     except ApplicationError as error:
         raise _EvidenceRefused(evidence.question_code, str(error.message)) from error
+
+
+@operator_required
+def confirm_copied(request: HttpRequest, submission_id: int) -> HttpResponse:
+    """Everything still to confirm after copying from the last cycle, confirmed at once."""
+    submission = _submission(request, submission_id)
+    if submission.state not in selectors.EDITABLE_STATES:
+        return redirect("operator_submission_view", submission.pk)
+    if request.method == "POST":
+        try:
+            confirmed = services.copied_items_confirm(actor=request.user, submission=submission)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d question confirmed as still valid: %(codes)s.",
+                    "%(count)d questions confirmed as still valid: %(codes)s.",
+                    len(confirmed),
+                )
+                % {"count": len(confirmed), "codes": ", ".join(confirmed)},
+            )
+            return redirect("operator_submission_submit", submission.pk)
+    copied = _copied_items(selectors.submission_completeness(submission))
+    sections = {}
+    for item in copied:
+        sections.setdefault(item["section"], []).append(item)
+    context = {"submission": submission, "copied": copied, "sections": sections}
+    return render(request, "assessment/operator/confirm_copied.html", context)
 
 
 @operator_required
@@ -278,6 +343,15 @@ def questionnaire(request: HttpRequest, submission_id: int, section: str) -> Htt
             if changes:
                 services.answers_save(actor=request.user, submission=submission, changes=changes)
             done = _evidence_action(request, submission, action) if ":" in action else None
+            confirmed = (
+                services.copied_items_confirm(
+                    actor=request.user,
+                    submission=submission,
+                    question_codes=[question.code for question in page.questions],
+                )
+                if action == "confirm_page"
+                else None
+            )
     except Conflict as error:
         messages.error(request, error.message)
         return _render_questionnaire(
@@ -305,13 +379,29 @@ def questionnaire(request: HttpRequest, submission_id: int, section: str) -> Htt
         return _render_questionnaire(
             request, page, form, status=error.status, link_values=link_values
         )
-    messages.success(request, done or _("Your answers are saved."))
+    if done is not None:
+        # Shown inside the evidence block the page scrolls to, not at the top out of sight.
+        text, code = done
+        request.session[_NOTICE_KEY] = {"submission": submission.pk, "code": code, "text": text}
+        anchor = "#evidence-q-" + code.replace(".", "-")
+        return HttpResponseRedirect(_questionnaire_url(submission, section) + anchor)
+    if confirmed is not None:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d question confirmed as still valid: %(codes)s.",
+                "%(count)d questions confirmed as still valid: %(codes)s.",
+                len(confirmed),
+            )
+            % {"count": len(confirmed), "codes": ", ".join(confirmed)},
+        )
+        return HttpResponseRedirect(_questionnaire_url(submission, section))
+    messages.success(request, _("Your answers are saved."))
     if action == "save_next" and page.next_section:
         return redirect(_questionnaire_url(submission, page.next_section))
     if action == "save_submit":
         return redirect("operator_submission_submit", submission.pk)
-    anchor = f"#q-{action.partition(':')[2].replace('.', '-')}" if ":" in action else ""
-    return HttpResponseRedirect(_questionnaire_url(submission, section) + anchor)
+    return HttpResponseRedirect(_questionnaire_url(submission, section))
 
 
 def _panels(request, submission) -> dict:
@@ -454,6 +544,7 @@ def submission_submit(request: HttpRequest, submission_id: int) -> HttpResponse:
         "score": score,
         "resubmit": resubmit,
         "confirm_error": "",
+        "copied_count": len(_copied_items(problems)),
     }
     if request.method == "POST":
         if request.POST.get("confirm") != "yes":

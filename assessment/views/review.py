@@ -4,15 +4,17 @@ assessment.permissions, writes go to assessment.services.reviews, reads to the s
 
 import csv
 import json
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from assessment.errors import ApplicationError, NotFound
@@ -76,15 +78,21 @@ def _render_screen(
     error: ApplicationError | None = None,
     error_target: str = "",
     posted: dict | None = None,
+    refusal: "_Refusal | None" = None,
+    in_place: bool = False,
 ):
-    """The review screen; after a refused action, with the refusal beside its field."""
+    """The review screen; after a refused action, with the refusal beside its field.
+
+    `in_place`: for review.js, which takes the changed parts out of this page without a reload
+    (so no message is queued for the next page).
+    """
     screen = selectors.review_screen(user=request.user, submission=submission)
-    if error is not None:
+    if error is not None and not in_place:
         messages.error(request, error.message)
     context = {
         "screen": screen,
         "submission": screen.submission,
-        "error": error,
+        "error": error or refusal,
         "error_target": error_target,
         "posted": posted or {},
         "decision_kinds": ReviewDecisionKind.choices,
@@ -100,6 +108,33 @@ def _render_screen(
 
 def _reload(request: HttpRequest, submission_id: int) -> Submission:
     return _submission_for_review(request, submission_id)
+
+
+_REFUSAL_KEY = "review_refusal"
+
+
+@dataclass(frozen=True)
+class _Refusal:
+    """A refused action carried over a redirect to the screen (what the template shows)."""
+
+    field: str
+    message: str
+
+
+def _refused(
+    request: HttpRequest, submission_id: int, error: ApplicationError, target: str, posted: dict
+) -> HttpResponse:
+    """After a refused form on the screen, back to the screen's own URL (never the POST URL, so
+    reloading cannot post again) with the message beside the field and the input kept."""
+    messages.error(request, error.message)
+    request.session[_REFUSAL_KEY] = {
+        "submission": submission_id,
+        "target": target,
+        "field": error.field or "",
+        "message": str(error.message),
+        "posted": posted,
+    }
+    return redirect(_screen_url(submission_id, target))
 
 
 # --- Queue ---------------------------------------------------------------------------------------
@@ -198,6 +233,15 @@ def assign(request: HttpRequest) -> HttpResponse:
 @require_GET
 def detail(request: HttpRequest, submission_id: int) -> HttpResponse:
     submission = _submission_for_review(request, submission_id)
+    refusal = request.session.pop(_REFUSAL_KEY, None)
+    if refusal and refusal.get("submission") == submission.pk:
+        return _render_screen(
+            request,
+            submission,
+            refusal=_Refusal(field=refusal["field"], message=refusal["message"]),
+            error_target=refusal["target"],
+            posted=refusal["posted"],
+        )
     return _render_screen(request, submission)
 
 
@@ -217,6 +261,7 @@ def start(request: HttpRequest, submission_id: int) -> HttpResponse:
 @require_POST
 def decide(request: HttpRequest, submission_id: int, code: str) -> HttpResponse:
     submission = _submission_for_review(request, submission_id)
+    in_place = request.headers.get("X-Requested-With") == "fetch"
     decision = request.POST.get("decision", "")
     corrected = request.POST.getlist("corrected_value")
     if len(corrected) <= 1:
@@ -240,7 +285,12 @@ def decide(request: HttpRequest, submission_id: int, code: str) -> HttpResponse:
             error=error,
             error_target=code,
             posted=posted,
+            in_place=in_place,
         )
+    if in_place:
+        # review.js swaps in this indicator and the score panels; the rest of the page, with
+        # whatever the reviewer ticked or typed there, stays as it is.
+        return _render_screen(request, _reload(request, submission_id), in_place=True)
     messages.success(request, _("Decision on %(code)s saved.") % {"code": code})
     return redirect(_screen_url(submission_id, f"ind-{code}"))
 
@@ -316,13 +366,7 @@ def sign_off(request: HttpRequest, certification_id: int) -> HttpResponse:
         else:
             services.certification_sign_off(actor=request.user, certification=certification)
     except ApplicationError as error:
-        return _render_screen(
-            request,
-            _reload(request, submission_id),
-            error=error,
-            error_target="sign_off",
-            posted={"reason": reason},
-        )
+        return _refused(request, submission_id, error, "sign_off", {"reason": reason})
     if action == "decline":
         messages.success(request, _("Sign-off declined; the proposing reviewer was notified."))
     else:
@@ -331,25 +375,37 @@ def sign_off(request: HttpRequest, certification_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def revoke(request: HttpRequest, certification_id: int) -> HttpResponse:
+    """Revoking asks first: the page names the certification and takes the reason."""
     certification = _certification_for(request, certification_id)
     submission_id = certification.submission_id
     reason = request.POST.get("reason", "")
-    try:
-        services.certification_revoke(
-            actor=request.user, certification=certification, reason=reason
-        )
-    except ApplicationError as error:
-        return _render_screen(
-            request,
-            _reload(request, submission_id),
-            error=error,
-            error_target="revoke",
-            posted={"reason": reason},
-        )
-    messages.success(request, _("The certification is revoked."))
-    return redirect(_screen_url(submission_id))
+    error = None
+    if request.method == "POST":
+        try:
+            services.certification_revoke(
+                actor=request.user, certification=certification, reason=reason
+            )
+        except ApplicationError as refused:
+            error = refused
+        else:
+            messages.success(request, _("The certification is revoked."))
+            return redirect(_screen_url(submission_id))
+    screen = selectors.review_screen(user=request.user, submission=_reload(request, submission_id))
+    if not screen.can_revoke:
+        raise Http404
+    context = {
+        "certification": certification,
+        "submission": screen.submission,
+        "error": error,
+        "reason": reason,
+    }
+    return render(
+        request,
+        "assessment/review/revoke.html",
+        context,
+        status=error.status if error is not None else 200,
+    )
 
 
 @login_required
@@ -490,6 +546,16 @@ def notifications(request: HttpRequest) -> HttpResponse:
     return render(
         request, "assessment/review/notifications.html", {"items": items, "unread": unread}
     )
+
+
+@login_required
+@require_GET
+def notifications_unread(request: HttpRequest) -> JsonResponse:
+    """How many of the user's notifications are unread, for the count beside the menu link
+    (nav.js asks, so no page pays a query for it)."""
+    count = Notification.objects.filter(recipient=request.user, read_at__isnull=True).count()
+    label = ngettext("%(count)d unread", "%(count)d unread", count) % {"count": count}
+    return JsonResponse({"unread": count, "label": label})
 
 
 @login_required

@@ -12,7 +12,9 @@
       if (links[key]) return links[key];
       return links[point.y] || null;
     }
-    return links[point.x] || null;
+    // Horizontal bars carry the region on the y axis, vertical ones on x.
+    const horizontal = point.data && point.data.orientation === "h";
+    return links[horizontal ? point.y : point.x] || null;
   }
 
   function drawChart(holder) {

@@ -184,7 +184,7 @@ if (form) {
         schedule(code, TEXT_DELAY_MS); // typed on while saving
       }
     } else if (response.status === 409 && body.theirs) {
-      setState(code, "conflict", body.message);
+      setState(code, "conflict", msg("Conflict")); // the box below says what happened
       showConflict(code, body);
     } else if (response.status === 403 && !body.message) {
       // The session expired: keep the answers in the page; a full "Save" signs in again.

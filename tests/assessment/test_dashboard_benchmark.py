@@ -115,6 +115,7 @@ def test_benchmark_page_shows_the_operators_percentile(client, cycle, own):
     assert response.status_code == 200
     assert b"data-percentile" in response.content
     assert response.context["benchmark"]["percentile"] == 40
+    assert b"data-percentile>40%</p>" in response.content  # it said "40" without the unit
 
 
 def test_benchmark_page_withholds_with_too_few_peers(client, cycle, own):

@@ -141,3 +141,27 @@ def test_operator_peer_radar_is_drawn(page, live_server):
     page.goto(f"{live_server.url}/benchmark/")
     page.locator(".chart-drawn .polarlayer .scatterlayer").first.wait_for(timeout=45_000)
     assert errors == []
+
+
+BAR_CENTRE = """(name) => {
+  const plot = document.querySelector('#figure-tiers .chart-plot');
+  const xaxis = plot._fullLayout.xaxis, yaxis = plot._fullLayout.yaxis;
+  const box = plot.getBoundingClientRect();
+  return {
+    x: box.left + xaxis._offset + xaxis.d2p(0.5),
+    y: box.top + yaxis._offset + yaxis.d2p(name),
+  };
+}"""
+
+
+def test_clicking_a_bar_of_certified_platforms_opens_its_dashboard(
+    page, live_server, national_regulator
+):
+    # The horizontal bars carry the province on y (defect: the script looked it up on x).
+    open_national(page, live_server, national_regulator)
+    page.locator("#figure-tiers").scroll_into_view_if_needed()
+    point = page.evaluate(BAR_CENTRE, "广东")
+    page.mouse.click(point["x"], point["y"])
+    page.wait_for_url("**/dashboards/440000/**", timeout=45_000)
+    assert page.locator("h1").inner_text() in ("广东省", "Guangdong")
+    assert page.console_errors == []

@@ -134,7 +134,7 @@ def test_xlsx_holds_the_numbers_on_the_page(page, chart):
     # A spreadsheet drops empty cells at the end of a row; pad them back.
     rows = [
         [*row, *[None] * (width - len(row))][:width]
-        for row in workbook[chart].iter_rows(values_only=True)
+        for row in workbook.worksheets[0].iter_rows(values_only=True)
     ]
     header = next(
         index for index, row in enumerate(rows) if normal_rows([row]) == normal_rows(shown[:1])
@@ -144,7 +144,7 @@ def test_xlsx_holds_the_numbers_on_the_page(page, chart):
 
 def test_xlsx_keeps_numbers_as_numbers(page):
     workbook = load_workbook(io.BytesIO(export(page, "map", "xlsx").content), read_only=True)
-    rows = [list(row) for row in workbook["map"].iter_rows(values_only=True)]
+    rows = [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
     shenzhen = next(row for row in rows if row and row[0] == "440300")
     assert 1_234_567 in shenzhen
 
@@ -167,8 +167,14 @@ def test_platform_list_export_follows_the_filters(page):
 
 
 def test_workbook_of_everything_has_a_sheet_per_chart_and_the_platforms(page):
+    # Sheets were named by internal keys ("heatmap") and every one was headed "Dashboard".
     workbook = load_workbook(io.BytesIO(export(page, "all", "xlsx").content), read_only=True)
-    assert workbook.sheetnames == [*CHARTS, "platforms"]
+    titles = [page["context"]["tables"][chart]["title"] for chart in CHARTS]
+    assert workbook.sheetnames[: len(CHARTS)] == [str(title)[:31] for title in titles]
+    assert workbook.sheetnames[-1] == "Platforms"
+    headings = [next(sheet.iter_rows(values_only=True))[0] for sheet in workbook.worksheets]
+    assert headings == [*map(str, titles), "Platforms"]
+    assert len(set(headings)) == len(headings)
 
 
 def test_unknown_chart_or_format_is_not_found(page):
@@ -190,6 +196,20 @@ def test_names_that_look_like_formulas_are_exported_as_text(client):
     assert row[header.index("Platform")].startswith("'=HYPERLINK")
     url = reverse("dashboard_region_export", args=["440300", "platforms", "xlsx"])
     workbook = load_workbook(io.BytesIO(client.get(url).content))
-    values = [cell.value for cell in workbook["platforms"]["A"]]
+    sheet = workbook.worksheets[0]
+    values = [cell.value for cell in sheet["A"]]
     assert "'" + submission.platform.name in values
-    assert all(cell.data_type != "f" for row in workbook["platforms"].iter_rows() for cell in row)
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+
+
+def test_the_platform_list_names_the_industries(client):
+    # Industries were exported as a bare letter ("C").
+    cycle = CycleFactory(code="2027")
+    scored_submission(region_code="440300", cycle=cycle, industries=("C", "I"))
+    client.force_login(regulator(is_national=True))
+    client.cookies["django_language"] = "en"
+    url = reverse("dashboard_region_export", args=["440300", "platforms", "csv"])
+    _preamble, (header, row) = csv_parts(client.get(url))
+    industries = row[header.index("Industries")]
+    assert industries.startswith("C Manufacturing")
+    assert ", I " in industries

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from questionnaires.choices import TIER_COLOURS
-from tests.factories import CycleFactory, regulator, scored_submission
+from tests.factories import CycleFactory, regulator, reviewer, scored_submission
 
 pytestmark = pytest.mark.django_db
 
@@ -92,6 +92,55 @@ def test_every_chart_has_its_data_block_and_its_table(national_page):
 def test_city_dashboard_lists_its_platforms(national_page):
     response = national_page.get(reverse("dashboard_region", args=["440300"]))
     assert response.context["platforms_page"].paginator.count == 1
+
+
+def test_city_platform_rows_link_to_the_report_for_a_regulator_in_scope(client):
+    cycle = CycleFactory(code="2027")
+    certified = scored_submission(
+        region_code="440300", cycle=cycle, state="certified", certified_tier="growth"
+    )
+    draft = scored_submission(region_code="440300", cycle=cycle, state="draft")
+    client.force_login(regulator("440000"))
+    response = client.get(reverse("dashboard_region", args=["440300"]))
+    rows = response.context["tables"]["platforms"]["display_rows"]
+    links = {row["cells"][0]["text"]: row["link"] for row in rows}
+    assert links[certified.platform.name] == reverse("submission_report", args=[certified.pk])
+    assert links[draft.platform.name] is None  # nothing to report yet
+    content = response.content.decode()
+    assert f'href="{reverse("submission_report", args=[certified.pk])}"' in content
+
+
+def test_city_platform_rows_lead_the_review_desk_to_the_review_screen(client):
+    cycle = CycleFactory(code="2027")
+    submitted = scored_submission(region_code="440300", cycle=cycle, state="submitted")
+    client.force_login(reviewer("440000"))
+    response = client.get(reverse("dashboard_region", args=["440300"]))
+    (row,) = response.context["tables"]["platforms"]["display_rows"]
+    assert row["link"] == reverse("review_detail", args=[submitted.pk])
+
+
+def test_the_national_dashboard_ranks_the_provinces(client):
+    cycle = CycleFactory(code="2027")
+    for _ in range(2):
+        scored_submission(
+            region_code="330100", cycle=cycle, state="certified", certified_tier="basic"
+        )
+    scored_submission(
+        region_code="440300", cycle=cycle, state="certified", certified_tier="leading"
+    )
+    client.force_login(regulator(is_national=True))
+    response = client.get(reverse("dashboard_national"))
+    ranking = response.context["ranking"]
+    assert [(row["code"], row["rank"], row["certified"]) for row in ranking[:2]] == [
+        ("330000", 1, 2),
+        ("440000", 2, 1),
+    ]
+    assert ranking[1]["leading_or_above"] == 1
+    assert {row["rank"] for row in ranking[2:]} == {3}  # the rest share a rank
+    assert ranking[0]["link"].startswith(reverse("dashboard_region", args=["330000"]))
+    assert 'data-region="330000"' in response.content.decode()
+    provincial = client.get(reverse("dashboard_region", args=["440000"]))
+    assert provincial.context["ranking"] == []
 
 
 def test_heatmap_is_left_out_when_no_dimension_score_exists(client):

@@ -74,7 +74,8 @@ def test_national_page_query_count(client, cycle, django_assert_max_num_queries)
 def test_city_page_with_platform_list_query_count(client, cycle, django_assert_max_num_queries):
     add_platforms(cycle, 8)
     client.force_login(regulator("440000"))
-    # + the user's scope (2), the region, the platform list: count, page, industries, cities
-    with django_assert_max_num_queries(DASHBOARD_QUERIES + 10):
+    # + the user's scope (2), the region, the platform list: count, page, industries, cities,
+    # and which rows the user may open (the scope again, the ids)
+    with django_assert_max_num_queries(DASHBOARD_QUERIES + 12):
         response = client.get(reverse("dashboard_region", args=["440300"]))
     assert len(response.context["platforms_page"].object_list) == 8

@@ -44,3 +44,44 @@ def test_admin_edit_of_a_target_shows_on_the_dashboard_at_once(
     client.force_login(official)
     shown = client.get(reverse("dashboard_national")).context["data"]["targets"]
     assert [t["target"] for t in shown if t["metric"] == "influential_platforms"] == [500.0]
+
+
+def test_a_provinces_own_targets_show_on_its_dashboard_only(client):
+    from tests.factories import TargetFactory
+
+    CycleFactory(code="2027")
+    TargetFactory(
+        metric="influential_platforms",
+        comparison="gt",
+        target_value=40,
+        region_id="440000",
+        name_en="Guangdong: influential platforms",
+    )
+    client.force_login(regulator(is_national=True))
+    client.cookies["django_language"] = "en"
+
+    def shown(path):
+        return [t["name"] for t in client.get(path).context["data"]["targets"]]
+
+    assert "Guangdong: influential platforms" in shown(reverse("dashboard_region", args=["440000"]))
+    assert "Guangdong: influential platforms" not in shown(reverse("dashboard_national"))
+    # A province's count target is not a city's.
+    assert "Guangdong: influential platforms" not in shown(
+        reverse("dashboard_region", args=["440300"])
+    )
+
+
+def test_targets_export_whole_numbers_as_such(client):
+    import csv
+    import io
+
+    CycleFactory(code="2027")
+    if not Target.objects.filter(metric="influential_platforms").exists():
+        from tests.factories import TargetFactory
+
+        TargetFactory(metric="influential_platforms", comparison="gt", target_value=450)
+    client.force_login(regulator(is_national=True))
+    response = client.get(reverse("dashboard_export", args=["targets", "csv"]))
+    text = response.content.decode("utf-8-sig")
+    assert "450.0" not in text
+    assert "450" in [cell for row in csv.reader(io.StringIO(text)) for cell in row]

@@ -26,6 +26,12 @@ def draft():
     return submission
 
 
+IN_VIEWPORT = """(selector) => {
+  const box = document.querySelector(selector).getBoundingClientRect();
+  return box.top >= 0 && box.bottom <= window.innerHeight;
+}"""
+
+
 def wait_until_saved(page):
     page.wait_for_selector("[data-save-state='saved']")
 
@@ -70,6 +76,10 @@ def test_operator_answers_uploads_and_submits(page, live_server, draft):
     page.click("button[value='upload:D8.1']")
     page.wait_for_load_state("networkidle")
     assert page.get_by_role("link", name="网络安全分类分级备案.pdf").is_visible()
+    # The "uploaded" message is on screen where the page opened, not scrolled off at the top.
+    notice = page.locator("#notice-q-D8-1")
+    assert notice.inner_text().strip() != ""
+    assert page.evaluate(IN_VIEWPORT, "#notice-q-D8-1")
     assert "tier-basic" in page.locator("[data-testid=tier-if-verified]").get_attribute("class")
 
     page.goto(live_server.url + reverse("operator_submission_submit", args=[draft.pk]))
@@ -95,8 +105,64 @@ def test_a_stale_tab_sees_the_conflict_instead_of_overwriting(page, live_server,
     page.locator("#input-q-D1-1").focus()
     page.wait_for_selector("#q-D1-2 .conflict")
     assert page.locator("[data-save-state]").get_attribute("data-save-state") == "conflict"
+    # The warning says it once (it was in the box and again in the field's state line).
+    conflict = page.locator("#q-D1-2 .conflict p").inner_text()
+    message = conflict.split(" ")[0][:12]
+    assert page.locator("#q-D1-2").inner_text().count(message) == 1
     assert Answer.objects.get(submission=draft, question_code="D1.2").value == 800
 
     page.click("#q-D1-2 .conflict button >> nth=0")  # keep mine
     wait_until_saved(page)
     assert Answer.objects.get(submission=draft, question_code="D1.2").value == 15000
+
+
+def test_after_copying_from_last_cycle_a_page_and_then_everything_is_confirmed_at_once(
+    page, live_server
+):
+    # ~95 items were confirmed one by one, each a full reload.
+    import datetime
+
+    from django.utils import timezone
+
+    from assessment.services import submissions as services
+
+    previous = factories.answered_submission(
+        state="certified",
+        cycle=factories.CycleFactory(
+            code="2026", opens_on=datetime.date(2026, 1, 1), closes_on=datetime.date(2026, 6, 30)
+        ),
+    )
+    today = timezone.localdate()
+    cycle = factories.CycleFactory(
+        code="2027",
+        opens_on=today - datetime.timedelta(days=30),
+        closes_on=today + datetime.timedelta(days=300),
+    )
+    copied = services.submission_copy_from_previous(
+        actor=previous.created_by, platform=previous.platform, cycle=cycle
+    )
+    sign_in(page, live_server, previous.created_by.email, factories.PASSWORD)
+    page.goto(live_server.url + reverse("operator_questionnaire", args=[copied.pk, "D1"]))
+    listed = page.locator(".copied-list li a").all_inner_texts()
+    d1 = sorted(
+        copied.answers.filter(question_code__startswith="D1.").values_list(
+            "question_code", flat=True
+        )
+    )
+    assert sorted(set(listed)) == d1  # the list says what is being confirmed
+    page.click("#confirm-page")
+    page.wait_for_load_state("networkidle")
+    assert page.locator(".copied-panel").count() == 0
+    assert ", ".join(d1) in page.locator(".messages").inner_text()
+    assert not copied.answers.filter(question_code__in=d1, needs_reconfirmation=True).exists()
+
+    page.goto(live_server.url + reverse("operator_confirm_copied", args=[copied.pk]))
+    remaining = page.locator(".copied-list li").count()
+    assert remaining > 0
+    page.click("#confirm-all")
+    page.wait_for_load_state("networkidle")
+    assert page.url.endswith(reverse("operator_submission_submit", args=[copied.pk]))
+    assert page.locator("[data-testid=problems]").count() == 0
+    assert not copied.answers.filter(needs_reconfirmation=True).exists()
+    assert not copied.evidence.filter(needs_reconfirmation=True).exists()
+    assert page.console_errors == []

@@ -62,6 +62,9 @@ def test_the_invitation_link_sets_a_password_and_activates_the_account(
     link = re.search(r"https?://[^/]+(/invitation/\S+)", mail.outbox[0].body).group(1)
     form_page = client.get(link, follow=True)
     assert form_page.status_code == 200
+    # The page names the organisation being joined (it did not).
+    assert operator.organisation.name in form_page.content.decode()
+    assert "new.colleague@example.cn" in form_page.content.decode()
     response = client.post(
         form_page.redirect_chain[-1][0],
         {"new_password1": "Zhong-Guo-2027-pass", "new_password2": "Zhong-Guo-2027-pass"},

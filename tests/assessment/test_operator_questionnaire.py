@@ -125,6 +125,46 @@ def test_posting_the_page_saves_the_answers_and_redirects(operator_client, submi
     assert stored(submission, "D1.4").value == 2
 
 
+def test_a_whole_page_save_leaves_untouched_multiple_choices_unchanged(operator_client, submission):
+    # Stored in another order than the rubric's (as older data and imports may hold them): the
+    # same options posted in the page's order are no change, so no new version and no event.
+    factories.AnswerFactory(
+        submission=submission, question_code="D4.6", value=["sme-pilot", "provincial"]
+    )
+    response = operator_client.post(
+        page_url(submission, "D4"),
+        {"q-D4.6": ["provincial", "sme-pilot"], "v-D4.6": "1"},
+    )
+    assert response.status_code == 302
+    assert stored(submission, "D4.6").version == 1
+    assert not submission.events.filter(kind="answer_changed", question_code="D4.6").exists()
+
+
+def test_saving_the_same_options_in_another_order_is_no_change():
+    answer = factories.AnswerFactory(question_code="D4.6", value=["sme-pilot", "provincial"])
+    services.answers_save(
+        actor=answer.submission.created_by,
+        submission=answer.submission,
+        changes=[services.AnswerChange("D4.6", ["provincial", "sme-pilot"], 1)],
+    )
+    answer.refresh_from_db()
+    assert answer.version == 1
+    assert not answer.submission.events.filter(kind="answer_changed").exists()
+
+
+def test_numbers_copied_with_thousands_separators_are_accepted(operator_client, submission):
+    response = operator_client.post(
+        page_url(submission, "D1"), {"q-D1.2": "1,509,254", "v-D1.2": "0"}
+    )
+    assert response.status_code == 302
+    assert stored(submission, "D1.2").value == 1509254
+    response = operator_client.post(
+        autosave_url(submission), {"question": "D1.1", "q-D1.1": "1 509", "v-D1.1": "0"}
+    )
+    assert response.status_code == 200
+    assert stored(submission, "D1.1").value == 1509
+
+
 def test_save_and_continue_goes_to_the_next_section(operator_client, submission):
     response = operator_client.post(
         page_url(submission, "P"), {"q-P1": "true", "v-P1": "0", "action": "save_next"}
@@ -298,6 +338,34 @@ def test_uploading_a_pdf_attaches_it_and_keeps_its_name(operator_client, submiss
     assert response.status_code == 302
     evidence = Evidence.objects.get(submission=submission)
     assert (evidence.question_code, evidence.original_name) == ("D1.2", "接入清单.pdf")
+
+
+def test_after_an_upload_the_message_is_in_the_evidence_block_the_page_opens_at(
+    operator_client, submission
+):
+    # The message was at the top of the page while the page opened at the question.
+    response = upload(
+        operator_client,
+        submission,
+        "D1.2",
+        factories.uploaded_file(factories.pdf_bytes(), "接入清单.pdf"),
+    )
+    assert response["Location"].endswith("#evidence-q-D1-2")
+    content = operator_client.get(response["Location"]).content.decode()
+    block = content[content.index('id="evidence-q-D1-2"') :]
+    assert block.index('id="notice-q-D1-2"') < block.index("</div>")
+    assert content.count('id="notice-') == 1
+    again = operator_client.get(response["Location"]).content.decode()
+    assert 'id="notice-' not in again
+
+
+def test_confirming_copied_evidence_returns_to_its_question(operator_client, submission):
+    evidence = factories.EvidenceLinkFactory(submission=submission, question_code="D1.2")
+    Evidence.objects.filter(pk=evidence.pk).update(needs_reconfirmation=True)
+    response = operator_client.post(
+        page_url(submission, "D1"), {"action": f"confirm:{evidence.pk}"}
+    )
+    assert response["Location"].endswith("#evidence-q-D1-2")
 
 
 def test_a_renamed_executable_is_refused_beside_the_upload_field(operator_client, submission):

@@ -39,7 +39,7 @@ def decide_verified(page, code):
     item = page.locator(f"#ind-{code.replace('.', '\\.')}")
     item.get_by_role("radio", name="Verified").check()
     item.get_by_role("button", name="Save decision").click()
-    page.wait_for_load_state("networkidle")
+    item.locator("[data-decision-state]:not([hidden])").wait_for()  # saved in place
 
 
 def sign_out(page):
@@ -104,3 +104,45 @@ def test_reviewer_verifies_sends_back_and_certifies_after_the_fix(page, live_ser
     assert platform_name in row.inner_text()
     assert "Basic" in row.inner_text()
     assert page.console_errors == [], page.console_errors
+
+
+def test_a_decision_is_saved_in_place_and_leaving_with_unsaved_input_warns(
+    page, live_server, under_review
+):
+    # Ticking "ask for revision" on one indicator and then saving a decision on another
+    # reloaded the page and lost the tick and the message typed for the operator.
+    submission, desk = under_review
+    page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
+    sign_in(page, live_server, desk.email, factories.PASSWORD)
+    page.goto(live_server.url + reverse("review_detail", args=[submission.pk]))
+    page.evaluate("window.samePage = true")
+    checks_before = page.locator("#checks-done").inner_text()
+    page.locator(f"#ind-{REVISE.replace('.', '\\.')} input[name=question_codes]").check()
+    page.fill("#revision-message", "请提供协议接入清单的最新导出文件。")
+
+    decide_verified(page, VERIFY[0])
+    assert page.evaluate("window.samePage === true")  # no reload
+    item = page.locator(f"#ind-{VERIFY[0].replace('.', '\\.')}")
+    assert item.locator(".decision-badge").inner_text() == "Verified"
+    assert int(page.locator("#checks-done").inner_text()) == int(checks_before) + 1
+    assert page.locator(
+        f"#ind-{REVISE.replace('.', '\\.')} input[name=question_codes]"
+    ).is_checked()
+    assert page.input_value("#revision-message") == "请提供协议接入清单的最新导出文件。"
+    assert submission.review_decisions.get(question_code=VERIFY[0], is_current=True)
+
+    # A refused decision shows its reason beside the field, still without a reload.
+    other = page.locator(f"#ind-{VERIFY[1].replace('.', '\\.')}")
+    other.get_by_role("radio", name="Rejected").check()
+    other.get_by_role("button", name="Save decision").click()
+    page.locator(f"#err-{VERIFY[1].replace('.', '\\.')}-reason").wait_for()
+    assert page.evaluate("window.samePage === true")
+
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
+    page.locator(".breadcrumbs a").first.click()
+    page.wait_for_timeout(500)
+    assert dialogs == ["beforeunload"]
+    assert page.url.endswith(reverse("review_detail", args=[submission.pk]))
+    # The refused decision's 400 is the one expected entry.
+    assert [error for error in page.console_errors if "400" not in error] == []

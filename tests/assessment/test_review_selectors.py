@@ -16,6 +16,7 @@ from assessment.selectors.reviews import (
     review_screen,
 )
 from assessment.services import reviews
+from assessment.services.scoring import submission_score
 from assessment.services.workflow import submission_transition
 from questionnaires.selectors import rubric_of
 from questionnaires.services import default_rubric_version
@@ -101,10 +102,11 @@ def test_checks_cover_the_highest_of_claim_potential_and_live_result():
 
 
 def test_checks_cover_the_tier_the_evidence_would_give():
-    # Unverified gates make the claim "not rated"; the checks still cover growth, which the
-    # answers reach once their evidence holds.
+    # Unverified gates make the strict result "not rated"; the checks still cover growth, which
+    # the answers reach once their evidence holds (the claim).
     submission = answered_submission(tier="growth")
-    assert submission.claimed_result == "not_rated"
+    assert submission_score(submission).result == "not_rated"
+    assert submission.claimed_result == "growth"
     desk = reviewer("440000")
     assert review_screen(user=desk, submission=submission).checks_tier == "growth"
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from assessment.models import Certification, Notification, Submission
 from assessment.models.reviews import CertificationStatus
 from assessment.selectors.reviews import missing_required_checks
-from assessment.services import reviews
+from assessment.services import reviews, submissions
 from assessment.services.scoring import submission_score
 from tests.factories import (
     CycleFactory,
@@ -175,6 +175,21 @@ def test_review_screen_shows_live_and_claimed_score_and_required_checks(client):
         assert f'href="#ind-{code}"' in content
 
 
+def test_queue_and_review_screen_state_the_same_claim(client):
+    # One definition of the operator's claim: the queue column and the screen's panel agree
+    # (the screen said "not rated" where the queue said the tier the evidence would give).
+    submission = answered_submission(tier="growth", state="draft")
+    submissions.submission_submit(actor=submission.created_by, submission=submission)
+    desk = reviewer("440000")
+    reviews.review_assign(actor=desk, submission=submission, reviewer=desk)
+    client.force_login(desk)
+    queue = client.get(reverse("review_queue"), {"state": "all"})
+    row = next(row for row in queue.context["page"].object_list if row.pk == submission.pk)
+    screen = client.get(reverse("review_detail", args=[submission.pk])).context["screen"]
+    assert row.claimed == screen.claimed.result == "growth"
+    assert submission_score(submission).result == "not_rated"
+
+
 def test_verifying_from_the_screen_records_the_decision(client):
     submission, desk = in_review()
     client.force_login(desk)
@@ -278,15 +293,63 @@ def test_national_reviewer_signs_off_from_the_screen(client):
     assert (proposal.status, proposal.signed_off_by) == ("certified", national)
 
 
-def test_decline_without_reason_is_refused(client):
+def test_decline_without_reason_is_refused_back_on_the_screen(client):
+    # The refusal used to render at the POST URL (a reload posted again).
     proposal = certified(tier="leading")
     client.force_login(reviewer(is_national=True))
+    client.cookies.load(ENGLISH)
     response = client.post(
         reverse("certification_sign_off", args=[proposal.pk]), {"action": "decline"}
     )
-    assert response.status_code == 400
+    assert response.status_code == 302
+    assert response["Location"] == reverse("review_detail", args=[proposal.submission_id]) + (
+        "#sign_off"
+    )
     proposal.refresh_from_db()
     assert proposal.status == CertificationStatus.AWAITING_SIGN_OFF
+    screen = client.get(response["Location"])
+    content = screen.content.decode()
+    assert 'id="err-decline"' in content
+    assert 'aria-describedby="err-decline"' in content
+    # Shown once: a reload of the screen no longer carries the refusal.
+    assert 'id="err-decline"' not in client.get(response["Location"]).content.decode()
+
+
+def test_revoking_asks_for_confirmation_first(client):
+    proposal = certified(tier="basic")
+    lead = reviewer("440000", is_lead_reviewer=True)
+    client.force_login(lead)
+    screen = client.get(reverse("review_detail", args=[proposal.submission_id]))
+    revoke_url = reverse("certification_revoke", args=[proposal.pk])
+    assert f'href="{revoke_url}"' in screen.content.decode()
+    confirmation = client.get(revoke_url)
+    assert confirmation.status_code == 200
+    assert proposal.submission.platform.name in confirmation.content.decode()
+    proposal.refresh_from_db()
+    assert proposal.status == CertificationStatus.CERTIFIED
+    refused = client.post(revoke_url, {"reason": ""})
+    assert refused.status_code == 400
+    assert 'id="err-revoke"' in refused.content.decode()
+    done = client.post(revoke_url, {"reason": "发现数据不实"})
+    assert done.status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.status == CertificationStatus.REVOKED
+
+
+def test_revoke_confirmation_is_404_for_a_reviewer_who_may_not_revoke(client):
+    proposal = certified(tier="basic")
+    client.force_login(reviewer("440000"))
+    assert client.get(reverse("certification_revoke", args=[proposal.pk])).status_code == 404
+
+
+def test_the_national_queue_offers_no_self_assignment_on_a_row_awaiting_sign_off(client):
+    proposal = certified(tier="leading")
+    client.force_login(reviewer(is_national=True))
+    response = client.get(reverse("review_queue"), {"state": "all"})
+    (row,) = [r for r in response.context["page"].object_list if r.pk == proposal.submission_id]
+    assert row.awaiting_sign_off
+    content = response.content.decode()
+    assert f'form="self-assign-form" name="submission" value="{row.pk}"' not in content
 
 
 # --- Notifications -------------------------------------------------------------------------------
@@ -304,6 +367,27 @@ def test_operator_sees_their_notifications_in_their_language(client):
     (item,) = response.context["items"]
     assert item["message"] == Notification.objects.get(recipient=member).message_en
     assert item["link"] == reverse("operator_submission_continue", args=[submission.pk])
+
+
+def test_the_unread_count_counts_only_the_users_unread_notifications(client):
+    submission, desk = in_review()
+    member = operator(organisation=submission.platform.organisation)
+    reviews.review_request_revision(
+        actor=desk, submission=submission, question_codes=["D1.1"], message="补充"
+    )
+    Notification.objects.create(
+        recipient=member, kind="revision_requested", message_zh_hans="甲", message_en="a"
+    )
+    url = reverse("notifications_unread")
+    assert client.get(url).status_code == 302  # signed out: to the sign-in page
+    client.force_login(member)
+    unread = Notification.objects.filter(recipient=member, read_at__isnull=True).count()
+    assert unread >= 2
+    assert client.get(url).json()["unread"] == unread
+    client.post(reverse("notifications_read"))
+    assert client.get(url).json()["unread"] == 0
+    client.force_login(operator())
+    assert client.get(url).json()["unread"] == 0
 
 
 def test_notifications_are_private(client):

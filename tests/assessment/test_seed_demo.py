@@ -174,3 +174,39 @@ def _empty_database():
 
     call_command("flush", interactive=False, verbosity=0)
     load_reference_data(Region, Industry, Target)
+
+
+def test_seed_demo_dates_events_in_order_before_the_certification_and_drafts_have_waited():
+    # Events were dated at the time of seeding, after the certification they led to, and every
+    # draft or revision had waited "0 days".
+    from datetime import timedelta
+
+    from django.db.models import Max
+    from django.utils import timezone
+
+    from assessment.models import SubmissionEvent
+
+    call_command("seed_demo", platforms=60, seed=5)
+    now = timezone.now()
+    for certification in Certification.objects.select_related("submission"):
+        last = SubmissionEvent.objects.filter(
+            submission=certification.submission, kind="state_changed"
+        ).aggregate(last=Max("created_at"))["last"]
+        assert last <= certification.certified_at + timedelta(seconds=1)
+        assert certification.submission.created_at <= certification.certified_at
+    events = list(
+        SubmissionEvent.objects.filter(kind="state_changed")
+        .order_by("submission_id", "id")
+        .values_list("submission_id", "created_at")
+    )
+    for (first_id, first_at), (second_id, second_at) in zip(events, events[1:], strict=False):
+        if first_id == second_id:
+            assert first_at <= second_at
+    waiting = [
+        (now - created).days
+        for created in Submission.objects.filter(state="draft").values_list("created_at", flat=True)
+    ]
+    assert waiting and sum(1 for days in waiting if days > 0) > len(waiting) / 2
+    revisions = SubmissionEvent.objects.filter(kind="revision_requested")
+    assert all((now - event.created_at).days >= 0 for event in revisions)
+    assert not revisions.exists() or any((now - e.created_at).days > 0 for e in revisions)

@@ -694,6 +694,52 @@ def test_saving_the_same_value_confirms_a_copied_answer():
     assert not answer.needs_reconfirmation
 
 
+def test_confirming_a_section_confirms_its_copied_answers_and_evidence_only():
+    previous, cycle = last_cycle_submission()
+    copied = services.submission_copy_from_previous(
+        actor=member(previous), platform=previous.platform, cycle=cycle
+    )
+    d1 = list(
+        copied.answers.filter(question_code__startswith="D1.").values_list(
+            "question_code", flat=True
+        )
+    )
+    confirmed = services.copied_items_confirm(
+        actor=member(previous), submission=copied, question_codes=d1
+    )
+    assert confirmed == sorted(d1)
+    assert not copied.answers.filter(question_code__in=d1, needs_reconfirmation=True).exists()
+    assert not copied.evidence.filter(question_code__in=d1, needs_reconfirmation=True).exists()
+    assert copied.answers.filter(needs_reconfirmation=True).exists()  # other sections wait
+    events = SubmissionEvent.objects.filter(submission=copied, note="reconfirmed")
+    assert events.filter(kind=EventKind.ANSWER_CHANGED).count() == len(d1)
+
+
+def test_confirming_everything_copied_lets_the_draft_be_submitted():
+    previous, cycle = last_cycle_submission()
+    copied = services.submission_copy_from_previous(
+        actor=member(previous), platform=previous.platform, cycle=cycle
+    )
+    values = dict(copied.answers.values_list("question_code", "value"))
+    services.copied_items_confirm(actor=member(previous), submission=copied)
+    assert dict(copied.answers.values_list("question_code", "value")) == values
+    services.submission_submit(actor=member(previous), submission=copied)
+    copied.refresh_from_db()
+    assert copied.state == S.SUBMITTED
+
+
+def test_confirming_copied_items_is_refused_to_others_and_after_submission():
+    previous, cycle = last_cycle_submission()
+    copied = services.submission_copy_from_previous(
+        actor=member(previous), platform=previous.platform, cycle=cycle
+    )
+    with pytest.raises(PermissionDenied):
+        services.copied_items_confirm(actor=factories.operator(), submission=copied)
+    assert not copied.answers.filter(needs_reconfirmation=False).exists()
+    with pytest.raises(ApplicationError):
+        services.copied_items_confirm(actor=member(previous), submission=previous)
+
+
 def test_copy_refuses_without_an_earlier_submission():
     platform = factories.PlatformFactory()
     with pytest.raises(ApplicationError) as refused:

@@ -742,6 +742,17 @@ def test_valid_answer_is_normalised(indicator_code, value, normalised):
     assert validate_answer(indicator, value) == normalised
 
 
+@pytest.mark.parametrize(
+    "typed",
+    ["1,509,254", "1 509 254", "1\u00a0509\u00a0254", "1\u202f509\u202f254", "1，509，254"],
+)
+def test_numbers_with_thousands_separators_are_accepted(typed):
+    indicator = rubric_from_dict(valid_rubric_dict()).indicator("D1.1")
+
+    assert validate_answer(indicator, typed) == Decimal(1509254)
+    assert validate_answer(indicator, "12,000.5") == Decimal("12000.5")
+
+
 def test_numeric_answer_is_a_decimal():
     indicator = rubric_from_dict(valid_rubric_dict()).indicator("D1.1")
 
@@ -756,7 +767,9 @@ INVALID_ANSWERS = [
     ("D2.1", 1.5, "not_an_anchor"),
     ("D2.1", True, "not_an_anchor"),
     ("D1.1", "abc", "not_a_number"),
-    ("D1.1", "1,000", "not_a_number"),
+    ("D1.1", "1,5", "not_a_number"),  # a decimal comma is not read as a thousands separator
+    ("D1.1", "1,50,000", "not_a_number"),
+    ("D1.1", "1,509 254", "not_a_number"),  # one separator throughout
     ("D1.1", True, "not_a_number"),
     ("D1.1", float("nan"), "not_a_number"),
     ("D1.1", "Infinity", "not_a_number"),
