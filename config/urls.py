@@ -1,8 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.templatetags.static import static
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from assessment.forms import ThrottledLoginForm
 from assessment.security.reset import ThrottledPasswordResetForm
@@ -12,8 +10,7 @@ urlpatterns = [
     path("", common.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
-    # Browsers ask for /favicon.ico whatever the page links to.
-    path("favicon.ico", RedirectView.as_view(url=static("img/favicon.svg"), permanent=True)),
+    path("favicon.ico", common.favicon),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(authentication_form=ThrottledLoginForm),

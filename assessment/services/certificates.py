@@ -49,8 +49,9 @@ def certificate_html(*, submission: Submission, report: IssuedReport) -> str:
                 else None
             ),
             "valid_until": report_formal.chinese_date(certification.valid_until),
-            # Issue 14 publishes the ministry's decision number on the certification.
-            "decision_number": getattr(certification, "decision_number", "") or "",
+            "decision_number": reports.report_review_stages(submission)
+            .get("publication", {})
+            .get("decision_number", ""),
             "issuer": report_formal.issuer_name(report.language),
             "seal": report_formal.seal_html(gettext("Seal of the issuing authority")),
             "issued_on": report_formal.chinese_date(issued_on),

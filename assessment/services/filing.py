@@ -37,6 +37,7 @@ from assessment.models import (
 )
 from assessment.permissions import can_edit_submission
 from assessment.selectors.submissions import PRECONDITIONS, questions_by_section
+from assessment.services import signing
 from assessment.services.evidence_files import JPEG, PDF, PNG, check_evidence_file
 from assessment.services.workflow import lock_submission, record_event
 from questionnaires.rubric import QuestionType, Rubric
@@ -251,7 +252,7 @@ def application_form_pdf(submission: Submission, language: str = "zh-hans") -> b
             "assessment/filing/application_form.html",
             application_form_context(submission, language),
         )
-    return render_pdf(html)
+    return signing.pdf_sign(render_pdf(html))
 
 
 @transaction.atomic

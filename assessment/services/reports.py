@@ -29,7 +29,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -288,10 +288,71 @@ def report_review_stages(submission: Submission) -> dict[str, Any]:
     Keys (each a dict, absent when the stage did not happen): ``panel`` (``members``,
     ``decided_at``, ``opinion``, ``tier_label``), ``site_check`` (``checked_at``, ``by``,
     ``outcome``, ``notes``), ``public_notice`` (``starts_on``, ``ends_on``, ``objections``,
-    ``outcome``), ``publication`` (``decision_number``, ``published_at``). The programme
-    stages' branch fills them at merge; today none is recorded, so none is rendered.
+    ``outcome``), ``publication`` (``decision_number``, ``published_at``). The latest of each
+    is shown: a failed on-site check is followed by a new panel and a new check.
     """
-    return {}
+    from assessment.models import (
+        NoticeEntry,
+        ObjectionStatus,
+        PanelState,
+        PanelSubmission,
+        SiteCheck,
+        SiteCheckVerdict,
+    )
+
+    stages: dict[str, Any] = {}
+    entry = (
+        PanelSubmission.objects.filter(submission=submission, panel__state=PanelState.CONCLUDED)
+        .select_related("panel")
+        .order_by("-panel__concluded_at")
+        .first()
+    )
+    if entry is not None:
+        stages["panel"] = {
+            "members": entry.panel.members.count(),
+            "decided_at": entry.panel.concluded_at,
+            "opinion": entry.panel.opinion,
+            "tier_label": presentation.tier_label(entry.result) if entry.result else "",
+        }
+    site_check = (
+        SiteCheck.objects.filter(submission=submission, decided_at__isnull=False)
+        .order_by("-decided_at")
+        .first()
+    )
+    if site_check is not None:
+        stages["site_check"] = {
+            "checked_at": site_check.checked_on or site_check.decided_at,
+            "by": site_check.inspectors,
+            "outcome": SiteCheckVerdict(site_check.verdict).label
+            if site_check.verdict in SiteCheckVerdict.values
+            else "",
+            "notes": site_check.summary,
+        }
+    notice_entry = (
+        NoticeEntry.objects.filter(submission=submission, withdrawn_at__isnull=True)
+        .select_related("notice")
+        .order_by("-notice__starts_on")
+        .first()
+    )
+    if notice_entry is not None:
+        objections = list(notice_entry.objections.values_list("status", flat=True))
+        upheld = sum(status == ObjectionStatus.UPHELD for status in objections)
+        stages["public_notice"] = {
+            "starts_on": notice_entry.notice.starts_on,
+            "ends_on": notice_entry.notice.ends_on,
+            "objections": len(objections),
+            "outcome": ngettext("%(count)d objection upheld", "%(count)d objections upheld", upheld)
+            % {"count": upheld}
+            if objections
+            else "",
+        }
+        publication = getattr(notice_entry.notice, "publication", None)
+        if publication is not None:
+            stages["publication"] = {
+                "decision_number": publication.decision_number,
+                "published_at": publication.published_at,
+            }
+    return stages
 
 
 def submission_report_html(

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import NoReverseMatch, reverse
 
 from assessment.errors import ApplicationError
@@ -25,6 +26,12 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect(reverse(_ROLE_HOME[role]))
     except NoReverseMatch:
         return render(request, "home.html")
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page links to. The hashed static name is
+    looked up per request: at import time the production manifest may not exist yet."""
+    return redirect(static("img/favicon.svg"), permanent=True)
 
 
 def render_error(request: HttpRequest, error: ApplicationError, template: str, context: dict):

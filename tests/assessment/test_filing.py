@@ -1,6 +1,7 @@
 """The application form (申报书) PDF and the commitment letter (承诺书) requirement."""
 
 import io
+import subprocess
 
 import pytest
 from pypdf import PdfReader
@@ -55,6 +56,14 @@ def test_the_application_form_holds_the_applicant_every_answer_and_the_evidence_
     for code in ("P1", "P2", "D1.1", "D1.2", "D8.7"):
         assert code in text
     assert "ab" * 16 in text.replace("\n", "")
+    # Signed like every issued PDF (PAdES, the deployment's key).
+    run = subprocess.run(  # noqa: S603
+        ["/usr/bin/pdfsig", str(tmp_path / "application-form.pdf")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert "Signature is Valid." in run.stdout
 
 
 def test_the_form_is_stored_on_submission_and_downloadable_by_operator_and_reviewer(client):

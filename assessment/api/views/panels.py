@@ -195,7 +195,11 @@ def _valid(serializer_class, request):
 
 @extend_schema(tags=["panels"])
 class PanelsView(APIView):
-    @extend_schema(summary=_("The panels you sit on or run"), responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        operation_id="panels_list",
+        summary=_("The panels you sit on or run"),
+        responses={200: OpenApiTypes.OBJECT},
+    )
     def get(self, request):
         return Response(
             {"results": [_panel_summary(r) for r in selectors.panel_rows(request.user)]}
@@ -383,6 +387,7 @@ def _site_check_body(site_check: SiteCheck) -> dict:
 @extend_schema(tags=["site-checks"])
 class SiteChecksView(APIView):
     @extend_schema(
+        operation_id="site_checks_list",
         summary=_("Submissions waiting for an on-site check, and the checks so far"),
         responses={200: OpenApiTypes.OBJECT},
     )
