@@ -281,8 +281,11 @@ def spot_check_draw(
         for submission in candidates.select_related("platform__organisation", "platform__region")
         if call_for_submission(submission) == call
     }
-    seed = f"{call.cycle.code}:{call.pk}:{province_code or 'central'}"
-    sample = draw_sample(list(by_id), percent=call.spot_check_percent, seed=seed)
+    # Named by what the draw is of, not by row ids, so the same programme draws the same sample
+    # in any database (there is one ministry call per cycle, and one call per province).
+    issuer = call.region_id or "ministry"
+    seed = f"{call.cycle.code}:{issuer}:{province_code or 'central'}"
+    sample = draw_sample(sorted(by_id), percent=call.spot_check_percent, seed=seed)
     draw = SpotCheckDraw.objects.create(
         call=call,
         region_id=province_code,
