@@ -94,6 +94,9 @@ def _queryset():
 class RubricDraftsView(generics.GenericAPIView):
     serializer_class = RubricDraftSerializer
     queryset = RubricDraft.objects.none()  # for the schema; the views read through _queryset()
+    # A plain list of the latest 100, so no paging or ordering parameters in the schema.
+    pagination_class = None
+    filter_backends: list = []
 
     @extend_schema(
         summary=_("Rubric drafts (administrators)"),

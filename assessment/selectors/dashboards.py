@@ -682,8 +682,9 @@ def dashboard_platforms(
     )
 
 
-def platform_industries(platform_ids: list[int]) -> dict[int, list[str]]:
-    """Industries per platform as "C 制造业" (code and name in the reader's language), one query."""
+def platform_industries(platform_ids: list[int], *, labelled: bool = True) -> dict[int, list[str]]:
+    """Industries per platform as "C 制造业" (code and name in the reader's language), or as bare
+    codes for the API (`labelled=False`), one query."""
     english = (get_language() or "").startswith("en")
     industries: dict[int, list[str]] = {}
     for platform_id, code, name_zh, name_en in (
@@ -691,7 +692,8 @@ def platform_industries(platform_ids: list[int]) -> dict[int, list[str]]:
         .order_by("industry_id")
         .values_list("platform_id", "industry_id", "industry__name_zh_hans", "industry__name_en")
     ):
-        industries.setdefault(platform_id, []).append(f"{code} {name_en if english else name_zh}")
+        label = f"{code} {name_en if english else name_zh}" if labelled else code
+        industries.setdefault(platform_id, []).append(label)
     return industries
 
 

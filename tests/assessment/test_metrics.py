@@ -228,6 +228,10 @@ def test_pipeline_counts_submissions_per_state(world):
         "in_review": 1,
         "revision_requested": 0,
         "resubmitted": 0,
+        "recommended": 0,
+        "expert_review": 0,
+        "site_check": 0,
+        "public_notice": 0,
         "certified": 3,
     }
 

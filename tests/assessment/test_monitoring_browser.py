@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessment.models import Certification
+from assessment.services.monitoring.common import monitored_codes
 from questionnaires.selectors import rubric_of
 from tests import factories
 from tests.browser import sign_in
@@ -51,16 +52,9 @@ def test_official_opens_operator_files_a_weaker_return_official_downgrades(page,
     page.goto(live_server.url + reverse("operator_monitoring"))
     page.get_by_role("link", name="Fill in and file").click()
     page.wait_for_load_state("networkidle")
-    for indicator in rubric.indicators:
-        if (
-            indicator.monitored
-            and indicator.applies_to("industry")
-            and indicator.type
-            in (
-                "numeric",
-                "percentage",
-            )
-        ):
+    for code in monitored_codes(rubric, "industry"):
+        indicator = rubric.indicator(code)
+        if indicator.type in ("numeric", "percentage"):
             value = factories.answer_meeting(indicator, "industry", "basic")
             page.fill(f"#input-m-{indicator.code.replace('.', '-')}", str(value))
     page.get_by_role("button", name="File the return").click()

@@ -3,6 +3,7 @@
 import subprocess
 
 import pytest
+from django.db import transaction
 
 from assessment.selectors.reports import report_submission_queryset
 from assessment.services import reports, signing
@@ -20,7 +21,10 @@ def pdfsig(pdf: bytes, tmp_path) -> str:
 
 @pytest.fixture(scope="module")
 def signed_report(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
+    # Only the PDFs are kept: the rows made for them are rolled back, so that nothing reaches the
+    # tests this worker runs next (they expect an empty database).
+    with django_db_blocker.unblock(), transaction.atomic():
+        transaction.set_rollback(True)
         submission = reviewed_submission(result="growth", certified=True)
         submission = report_submission_queryset().get(pk=submission.pk)
         _report, pdf = reports.submission_report_pdf(

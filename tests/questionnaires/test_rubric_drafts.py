@@ -10,6 +10,7 @@ import pytest
 import yaml
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
 
 from questionnaires.models import RubricDraft, RubricVersion
 from questionnaires.services import (
@@ -30,6 +31,14 @@ from tests.questionnaires.rubric_builders import (
 from tests.questionnaires.test_rubric_impact import store, submission_with
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # The services' messages are matched in English; a request of an earlier test may have left
+    # another language active on this thread.
+    with translation.override("en"):
+        yield
 
 
 def candidate_text(version: str = "1.1", target: int = 200) -> str:

@@ -79,6 +79,9 @@ class DashboardPlatformsView(generics.ListAPIView):
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.get_queryset())
-        industries = selectors.platform_industries([row["platform_id"] for row in page])
+        # Codes, as everywhere in the API (GB/T 4754 sections).
+        industries = selectors.platform_industries(
+            [row["platform_id"] for row in page], labelled=False
+        )
         rows = [{**row, "industries": industries.get(row["platform_id"], [])} for row in page]
         return self.get_paginated_response(self.get_serializer(rows, many=True).data)

@@ -139,12 +139,19 @@ def _score_body(expert_score: ExpertScore) -> dict:
     }
 
 
+# The largest id a row can have (SQLite and PostgreSQL bigint): larger ones are a 400, not an
+# overflow (500).
+ID_MAX = 2**63 - 1
+
+
 class PanelFormSerializer(serializers.Serializer):
-    submissions = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
-    size = serializers.IntegerField()
-    seed = serializers.IntegerField(required=False, allow_null=True)
+    submissions = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=ID_MAX), allow_empty=False
+    )
+    size = serializers.IntegerField(min_value=1, max_value=ID_MAX)
+    seed = serializers.IntegerField(min_value=0, max_value=ID_MAX, required=False, allow_null=True)
     named_experts = serializers.ListField(
-        child=serializers.IntegerField(), required=False, default=list
+        child=serializers.IntegerField(min_value=1, max_value=ID_MAX), required=False, default=list
     )
 
 
@@ -160,14 +167,14 @@ class OpinionSerializer(serializers.Serializer):
 
 
 class DefenceSerializer(serializers.Serializer):
-    submission = serializers.IntegerField()
+    submission = serializers.IntegerField(min_value=1, max_value=ID_MAX)
     held_on = serializers.DateField()
     attendees = serializers.CharField(allow_blank=True)
     notes = serializers.CharField(allow_blank=True)
 
 
 class SiteCheckOpenSerializer(serializers.Serializer):
-    submission = serializers.IntegerField()
+    submission = serializers.IntegerField(min_value=1, max_value=ID_MAX)
     checked_on = serializers.DateField(required=False, allow_null=True)
     inspectors = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -184,7 +191,7 @@ class VerdictSerializer(serializers.Serializer):
 
 class SiteCheckFileSerializer(serializers.Serializer):
     file = serializers.FileField()
-    item = serializers.IntegerField(required=False, allow_null=True)
+    item = serializers.IntegerField(min_value=0, max_value=ID_MAX, required=False, allow_null=True)
 
 
 def _valid(serializer_class, request):
