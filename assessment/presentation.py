@@ -58,10 +58,20 @@ def _unit(indicator: Indicator) -> str:
     return indicator.unit.get(language()) if indicator.unit else ""
 
 
+# The rubric's English for 万元: an amount in it reads in yuan in English ("CNY 10,000,000",
+# not "1,000 CNY 10 000").
+TEN_THOUSAND_YUAN = "CNY 10 000"
+
+
 def _with_unit(indicator: Indicator, value: Any) -> str:
     unit = _unit(indicator)
     if unit == "%":
         return f"{number_text(value)}%"  # no space before the percent sign
+    if unit == TEN_THOUSAND_YUAN:
+        try:
+            return f"CNY {number_text(Decimal(str(value)) * 10000)}"
+        except (InvalidOperation, ValueError):
+            pass
     separator = "" if language().startswith("zh") else " "  # 1,000家 but 1,000 enterprises
     return f"{number_text(value)}{separator}{unit}".strip()
 

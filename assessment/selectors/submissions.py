@@ -12,6 +12,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from assessment import presentation
 from assessment.models import (
     Answer,
     AssessmentCycle,
@@ -215,10 +216,8 @@ def _value_text(indicator: Indicator, value: Any) -> str:
         return _("Yes") if value else _("No")
     if question_type == QuestionType.ORDINAL:
         return indicator.anchors[int(value)].label.get(language)
-    if question_type == QuestionType.NUMERIC:
-        return f"{value} {_text(indicator.unit)}".strip()
-    if question_type == QuestionType.PERCENTAGE:
-        return f"{value} %"
+    if question_type in (QuestionType.NUMERIC, QuestionType.PERCENTAGE):
+        return presentation.answer_text(indicator, value)  # one way to write a number
     chosen = value if isinstance(value, list) else [value]
     return join_list(
         option.label.get(language) for option in indicator.options if option.code in chosen

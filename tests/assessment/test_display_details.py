@@ -58,3 +58,12 @@ def test_the_organisation_page_names_the_industries(client):
     client.cookies["django_language"] = "en"
     content = client.get(reverse("organisation_detail")).content.decode()
     assert "C Manufacturing" in content
+
+
+def test_amounts_in_ten_thousand_yuan_read_in_yuan_in_english():
+    submission = factories.SubmissionFactory()
+    rubric = rubric_of(submission.rubric_version)
+    with translation.override("en"):
+        assert answer_text(rubric, "D7.1", 1000) == "CNY 10,000,000"
+    with translation.override("zh-hans"):
+        assert answer_text(rubric, "D7.1", 1000) == "1,000万元"
