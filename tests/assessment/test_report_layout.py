@@ -48,7 +48,6 @@ def samples(django_db_setup, django_db_blocker, tmp_path_factory):
     # Only the PDFs are kept: the rows made for them are rolled back, so that nothing reaches the
     # tests this worker runs next (they expect an empty database).
     with django_db_blocker.unblock(), transaction.atomic():
-        transaction.set_rollback(True)
         submission = reviewed_submission(result="growth", certified=True)
         submission = report_submission_queryset().get(pk=submission.pk)
         for language in ("zh-hans", "en"):
@@ -62,6 +61,7 @@ def samples(django_db_setup, django_db_blocker, tmp_path_factory):
         )
         paths["certificate"] = folder / "certificate.pdf"
         paths["certificate"].write_bytes(pdf)
+        transaction.set_rollback(True)
     return paths
 
 

@@ -24,12 +24,12 @@ def signed_report(django_db_setup, django_db_blocker):
     # Only the PDFs are kept: the rows made for them are rolled back, so that nothing reaches the
     # tests this worker runs next (they expect an empty database).
     with django_db_blocker.unblock(), transaction.atomic():
-        transaction.set_rollback(True)
         submission = reviewed_submission(result="growth", certified=True)
         submission = report_submission_queryset().get(pk=submission.pk)
         _report, pdf = reports.submission_report_pdf(
             submission=submission, language="zh-hans", user=None
         )
+        transaction.set_rollback(True)
     return pdf
 
 
