@@ -487,3 +487,42 @@ def to_public_notice(submission, *, tier: str, actor=None):
     return submission_transition(
         submission=submission, to_state="public_notice", actor=actor or ministry_official()
     )
+
+
+# --- Back-dating events in tests --------------------------------------------------------------
+
+
+def backdate_event(event_id: int, when) -> None:
+    """Give a submission event an earlier time, as if it had happened then. Events are
+    append-only: on PostgreSQL their trigger refuses (or, while purging, skips) an UPDATE, so
+    the test database's superuser sets triggers aside for this one statement."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET session_replication_role = replica")
+        try:
+            cursor.execute(
+                "UPDATE assessment_submissionevent SET created_at = %s WHERE id = %s",
+                [when, event_id],
+            )
+        finally:
+            if connection.vendor == "postgresql":
+                cursor.execute("RESET session_replication_role")
+
+
+def flush_database() -> None:
+    """Empty the test database, audit tables included (their PostgreSQL triggers let only a
+    session that says it is purging truncate them)."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET pma.audit_purge = 'on'")
+    try:
+        call_command("flush", interactive=False, verbosity=0)
+    finally:
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("RESET pma.audit_purge")

@@ -3,12 +3,11 @@
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from assessment.models import SubmissionEvent
 from assessment.selectors.dashboards import DashboardFilters, dashboard_data
-from tests.factories import CycleFactory, scored_submission
+from tests.factories import CycleFactory, backdate_event, scored_submission
 
 pytestmark = pytest.mark.django_db
 
@@ -21,12 +20,7 @@ def entered(submission, state: str, days: float, from_state: str = "in_review"):
     event = SubmissionEvent.objects.create(
         submission=submission, kind="state_changed", from_state=from_state, to_state=state
     )
-    # Events are append-only (created_at is set on insert); back-date this one in raw SQL.
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE assessment_submissionevent SET created_at = %s WHERE id = %s",
-            [days_ago(days), event.pk],
-        )
+    backdate_event(event.pk, days_ago(days))
 
 
 @pytest.fixture

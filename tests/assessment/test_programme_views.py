@@ -15,6 +15,7 @@ from tests.factories import (
     PlatformFactory,
     SubmissionFactory,
     answered_submission,
+    backdate_event,
     call_for_applications,
     ministry_official,
     operator,
@@ -304,7 +305,6 @@ def test_public_notice_page_query_count_does_not_grow_with_the_list(client):
 
 
 def test_pipeline_waits_count_from_entering_the_stage():
-    from django.db import connection
 
     from assessment.models import SubmissionEvent
     from assessment.selectors.dashboards import DashboardFilters, dashboard_data
@@ -320,11 +320,7 @@ def test_pipeline_waits_count_from_entering_the_stage():
         entries=[(submission, "推荐")],
     )
     event = SubmissionEvent.objects.filter(submission=submission, to_state="recommended").get()
-    with connection.cursor() as cursor:  # events are append-only: back-date it in raw SQL
-        cursor.execute(
-            "UPDATE assessment_submissionevent SET created_at = %s WHERE id = %s",
-            [timezone.now() - timedelta(days=4), event.pk],
-        )
+    backdate_event(event.pk, timezone.now() - timedelta(days=4))
     stages = {stage.state: stage for stage in pipeline(ministry_official(), cycle_id=call.cycle_id)}
     assert stages["recommended"].count == 1
     assert 3.9 < stages["recommended"].median_days < 4.1

@@ -171,8 +171,9 @@ def test_reference_data_has_all_provinces_with_their_tile_positions():
 def _empty_database():
     from assessment.models import Industry, Target
     from assessment.reference_data import load_reference_data
+    from tests.factories import flush_database
 
-    call_command("flush", interactive=False, verbosity=0)
+    flush_database()
     load_reference_data(Region, Industry, Target)
 
 

@@ -52,21 +52,7 @@ def cluster(django_db_setup, django_db_blocker, s3_server, s3_bucket, redis_serv
         # they stop, after the last test's flush: empty the database again, so that nothing
         # of theirs reaches the tests this worker runs next.
         with django_db_blocker.unblock():
-            flush_after_the_hosts()
-
-
-def flush_after_the_hosts() -> None:
-    from django.core.management import call_command
-
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET pma.audit_purge = 'on'")  # the audit tables refuse it otherwise
-    try:
-        call_command("flush", interactive=False, verbosity=0)
-    finally:
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("RESET pma.audit_purge")
+            factories.flush_database()
 
 
 def api(user) -> requests.Session:
