@@ -171,8 +171,10 @@ def start_seaweedfs(*, timeout: float = 60.0) -> S3Server:
         # which a second server on the machine could not bind.
         f"-s3.port.iceberg={ports['iceberg']}",
         f"-s3.port.lance={ports['lance']}",
+        # Every bucket is a collection that takes 7 volumes at its first write, and a CI run makes
+        # one bucket per worker and database; empty volume slots cost nothing on disk.
         "-master.volumeSizeLimitMB=64",
-        "-volume.max=8",
+        "-volume.max=100",
         f"-filer.localSocket={directory}/filer.sock",
         f"-s3.localSocket={directory}/s3.sock",
     ]

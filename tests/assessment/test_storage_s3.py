@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 from assessment.services import submissions as services
 from tests import factories
+from tests.services import unique_bucket
 
 pytestmark = pytest.mark.django_db
 
@@ -91,3 +92,18 @@ def test_a_batch_zip_is_stored_in_the_bucket_and_downloads(client, s3_storage, s
     response = client.get(reverse("report_batch_download", args=[batch.pk]))
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
     assert "index.csv" in archive.namelist()
+
+
+def test_the_server_takes_writes_in_as_many_buckets_as_two_test_runs_make(s3_server):
+    # A CI run shares one server between the PostgreSQL and SQLite runs, one bucket per worker
+    # each; with too few volume slots the third bucket's first write failed (InternalError).
+    client = s3_server.client()
+    buckets = [s3_server.create_bucket(unique_bucket("pma-many"), timeout=20) for _ in range(5)]
+    try:
+        for bucket in buckets:
+            client.put_object(Bucket=bucket, Key="evidence/probe", Body=b"probe")
+            assert client.get_object(Bucket=bucket, Key="evidence/probe")["Body"].read() == b"probe"
+    finally:
+        for bucket in buckets:
+            client.delete_object(Bucket=bucket, Key="evidence/probe")
+            client.delete_bucket(Bucket=bucket)
