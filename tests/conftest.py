@@ -1,7 +1,11 @@
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 
 pytest_plugins = ["tests.browser", "tests.services"]
+
+# Before anything hashes a password (tests/factories.py hashes the shared one at import).
+settings.PASSWORD_HASHERS = ["tests.hashers.QuickPBKDF2PasswordHasher"]
 
 _DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}
 
