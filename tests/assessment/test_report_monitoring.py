@@ -199,3 +199,16 @@ def test_without_monitoring_history_the_facts_are_those_of_earlier_reports():
     facts = reports.canonical_facts(certification.submission, "en")
     assert "monitoring" not in facts
     assert reports.report_monitoring_history(certification.submission) == []
+
+
+def test_a_certificate_does_not_state_the_monitoring_years():
+    certification = certified()
+    today = timezone.localdate()
+    window = open_window(THIS_YEAR, today, today + timedelta(days=30))
+    filed = file_at(certification, window, "growth")
+    monitoring_decide(
+        actor=admin(), monitoring_return=filed, kind="keep", reason="达标", email=False
+    )
+    submission = certification.submission
+    assert "monitoring" in reports.document_facts(submission, "en", "report")
+    assert "monitoring" not in reports.document_facts(submission, "en", "certificate")

@@ -104,6 +104,9 @@ def document_facts(submission: Submission, language: str, document: str) -> dict
     facts = canonical_facts(submission, language)
     if document != IssuedDocument.REPORT:
         facts["document"] = document
+        # A certificate prints the tier and its validity, not the monitoring years (a
+        # downgrade or revocation changes those facts anyway).
+        facts.pop("monitoring", None)
     return facts
 
 
