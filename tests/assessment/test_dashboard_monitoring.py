@@ -26,6 +26,7 @@ from assessment.models import (
 from assessment.selectors.dashboards import DashboardFilters, dashboard_data, metrics_summary
 from assessment.services.monitoring import monitoring_daily, monitoring_decide
 from questionnaires.selectors import rubric_of
+from tests.assessment.api_support import token_client
 from tests.assessment.test_dashboard_exports import TableReader, normal_rows
 from tests.assessment.test_dashboard_queries import DASHBOARD_QUERIES
 from tests.factories import CycleFactory, admin, regulator, scored_submission
@@ -308,3 +309,9 @@ def test_chinese_page_names_the_monitoring_columns_in_chinese(client, year):
     html = response.content.decode()
     assert response.context["tables"]["monitoring"]["columns"][2] != "Returns due"
     assert "年度监测" in html
+
+
+def test_api_gives_the_monitoring_figures_of_the_selector(year):
+    body = token_client(regulator("440000")).get("/api/v1/dashboards/?region=440000").json()
+    assert body["summary"]["monitoring"]["totals"]["due"] == 3
+    assert body["data"]["monitoring"]["window"]["year"] == THIS_YEAR
