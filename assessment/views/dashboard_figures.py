@@ -328,6 +328,44 @@ def trend_figure(trend: list[Mapping]) -> dict:
     )
 
 
+# Okabe–Ito colours, told apart without colour vision too (each bar is labelled in the legend).
+EXIT_COLOURS = {"downgrades": "#E69F00", "revocations": "#D55E00", "expiries": "#0072B2"}
+
+
+def exits_figure(per_year: list[Mapping]) -> dict:
+    """Downgrades, revocations and expiries per monitoring year, side by side."""
+    years = [str(point["year"]) for point in per_year]
+    names = {
+        "downgrades": _("Downgrades"),
+        "revocations": _("Revocations"),
+        "expiries": _("Expiries"),
+    }
+    return _figure(
+        [
+            {
+                "type": "bar",
+                "name": str(name),
+                "x": years,
+                "y": [point[key] for point in per_year],
+                "marker": {"color": EXIT_COLOURS[key]},
+                "hovertemplate": "%{x} · " + str(name) + ": %{y}<extra></extra>",
+            }
+            for key, name in names.items()
+        ],
+        _layout(
+            height=320,
+            barmode="group",
+            legend=_TOP_LEGEND,
+            margin={"l": 56, "r": 16, "t": 40, "b": 40},
+            xaxis={"type": "category"},
+            yaxis=_count_axis(
+                [point[key] for point in per_year for key in names],
+                title={"text": _("Certifications")},
+            ),
+        ),
+    )
+
+
 def benchmark_figure(benchmark: Mapping) -> dict:
     """The operator's radar: its dimension means against the peers' quartiles."""
     dimensions = benchmark["dimensions"]
@@ -398,4 +436,6 @@ def dashboard_figures(
     figures["kinds"] = kinds_figure(data["kinds_by_industry"])
     figures["pipeline"] = pipeline_figure(data["pipeline"])
     figures["trend"] = trend_figure(data["trend"])
+    if data["monitoring"]["per_year"]:
+        figures["exits"] = exits_figure(data["monitoring"]["per_year"])
     return figures

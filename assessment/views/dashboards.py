@@ -74,7 +74,9 @@ def _display_table(
                 "cells": [
                     {
                         "text": _display(cell),
-                        "num": isinstance(cell, int | float) and not isinstance(cell, bool),
+                        # "—" (no figure) stands in a number's place, aligned like one.
+                        "num": cell is None
+                        or (isinstance(cell, int | float) and not isinstance(cell, bool)),
                         "header": index == header,
                     }
                     for index, cell in enumerate(row)
@@ -186,7 +188,9 @@ def _dashboard(request: HttpRequest, code: str | None) -> HttpResponse:
 
     child_links = {row["code"]: drill_down(row["code"]) for row in data["children"]}
     tables = {
-        name: _display_table(table, child_links if name in ("map", "tiers", "heatmap") else None)
+        name: _display_table(
+            table, child_links if name in ("map", "tiers", "heatmap", "monitoring") else None
+        )
         for name, table in selectors.dashboard_tables(data).items()
     }
     figures = dashboard_figures(data, map_metric=map_metric, url=drill_down)

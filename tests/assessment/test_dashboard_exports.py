@@ -15,6 +15,8 @@ from tests.factories import CycleFactory, regulator, scored_submission
 pytestmark = pytest.mark.django_db
 
 CHARTS = ["targets", "map", "tiers", "kinds", "heatmap", "pipeline", "trend"]
+# With the monitoring tables, compared with the page in test_dashboard_monitoring.py.
+SHEETS = [*CHARTS, "monitoring", "exits"]
 
 
 class TableReader(HTMLParser):
@@ -169,8 +171,8 @@ def test_platform_list_export_follows_the_filters(page):
 def test_workbook_of_everything_has_a_sheet_per_chart_and_the_platforms(page):
     # Sheets were named by internal keys ("heatmap") and every one was headed "Dashboard".
     workbook = load_workbook(io.BytesIO(export(page, "all", "xlsx").content), read_only=True)
-    titles = [page["context"]["tables"][chart]["title"] for chart in CHARTS]
-    assert workbook.sheetnames[: len(CHARTS)] == [str(title)[:31] for title in titles]
+    titles = [page["context"]["tables"][chart]["title"] for chart in SHEETS]
+    assert workbook.sheetnames[: len(SHEETS)] == [str(title)[:31] for title in titles]
     assert workbook.sheetnames[-1] == "Platforms"
     headings = [next(sheet.iter_rows(values_only=True))[0] for sheet in workbook.worksheets]
     assert headings == [*map(str, titles), "Platforms"]

@@ -13,8 +13,10 @@ from tests.factories import CycleFactory, regulator, scored_submission
 pytestmark = pytest.mark.django_db
 
 # Cold cache: filter options (cycles, industries), cycles with their rubric versions, regions,
-# sums per cycle × region, kinds × industry, dimension heatmap, pipeline (2), targets.
-DASHBOARD_QUERIES = 10
+# sums per cycle × region, kinds × industry, dimension heatmap, pipeline (2), targets; the
+# monitoring section: the latest window, exits and expiries per year (+2 once a window is open:
+# test_dashboard_monitoring.py).
+DASHBOARD_QUERIES = 13
 
 
 def add_platforms(cycle, count, region_code="440300"):

@@ -1,7 +1,8 @@
 """manage.py metrics --cycle CODE [--region GB2260CODE] [--kind KIND] [--industry X] [--tier T]
 
 Prints the dashboard's figures as JSON (each target's value, target and gap; certified platforms
-per tier; the platform count), from the same selector the web dashboards use.
+per tier; the platform count; monitoring compliance of the latest monitoring year per region
+and the downgrades and exits per monitoring year), from the same selector the web dashboards use.
 """
 
 import json
