@@ -102,3 +102,19 @@ def visible_text(html: str) -> str:
 def words(text: str) -> set[str]:
     """Whole words, as a code would stand on its own (snake_case codes stay whole)."""
     return set(re.findall(r"[A-Za-z0-9_\-]+", text))
+
+
+def choice_codes() -> set[str]:
+    """Every stored code of a model choice whose English label is something else ("in_review"
+    is "In review"): what a page must show by its label."""
+    from django.apps import apps
+    from django.utils import translation
+
+    codes = set()
+    with translation.override("en"):
+        for model in apps.get_models():
+            for field in model._meta.get_fields():
+                for value, label in getattr(field, "flatchoices", None) or ():
+                    if isinstance(value, str) and value and value != str(label):
+                        codes.add(value)
+    return codes

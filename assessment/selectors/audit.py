@@ -18,6 +18,7 @@ class AuditRow:
     when: datetime
     source: str
     kind: str
+    kind_label: str
     actor: str
     subject: str
     ip: str
@@ -77,6 +78,7 @@ def _security_row(event) -> AuditRow:
         when=event.created_at,
         source="security",
         kind=event.kind,
+        kind_label=event.get_kind_display(),
         actor=event.actor.email if event.actor else "",
         subject=event.subject,
         ip=event.ip_address or "",
@@ -90,6 +92,7 @@ def _submission_row(event) -> AuditRow:
         when=event.created_at,
         source="submission",
         kind=event.kind,
+        kind_label=event.get_kind_display(),
         actor=event.actor.email if event.actor else "",
         subject=f"submission {event.submission_id} {event.question_code}".strip(),
         ip="",

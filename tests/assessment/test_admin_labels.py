@@ -3,32 +3,18 @@ filter, section, field label and help text in Chinese under zh-hans and in Engli
 every state or choice shown by its label, never its code (issue 12, defect 10)."""
 
 import pytest
-from django.apps import apps
 from django.contrib import admin
-from django.utils import translation
 
 from assessment.models import Role
 from assessment.models.people import AdminDuty
 from tests.admin_rows import admin_rows
 from tests.factories import UserFactory
-from tests.html_text import CJK, visible_texts
+from tests.html_text import CJK, choice_codes, visible_texts
 
 pytestmark = pytest.mark.django_db
 
 # What Chinese writes as it is.
 _WRITTEN_AS_IS = {"ID", "ID:"}
-
-
-def raw_codes() -> set[str]:
-    """Every stored code of a choice whose English label is something else ("in_review")."""
-    codes = set()
-    with translation.override("en"):
-        for model in apps.get_models():
-            for field in model._meta.get_fields():
-                for value, label in getattr(field, "flatchoices", None) or ():
-                    if isinstance(value, str) and value and value != str(label):
-                        codes.add(value)
-    return codes
 
 
 def _captions_and_values(html: str, *, change: bool) -> tuple[list[str], list[str]]:
@@ -85,7 +71,7 @@ def superuser_client(client):
 
 
 def test_every_admin_page_is_in_chinese_under_zh_hans(superuser_client):
-    codes = raw_codes()
+    codes = choice_codes()
     english, coded, walked = [], [], 0
     for url, html, captions, values in _walk(superuser_client, "zh-hans"):
         walked += 1
@@ -105,7 +91,7 @@ def test_every_admin_page_is_in_chinese_under_zh_hans(superuser_client):
 
 
 def test_every_admin_page_is_in_english_under_en(superuser_client):
-    codes = raw_codes()
+    codes = choice_codes()
     chinese, coded = [], []
     for url, _html, captions, values in _walk(superuser_client, "en"):
         chinese += [(url, caption) for caption in captions if CJK.search(caption)]
@@ -125,4 +111,4 @@ def test_each_administrators_index_names_every_app_and_model_in_chinese(client, 
 
 def test_the_raw_codes_checked_include_the_submission_states():
     # The walk above would pass vacuously if no codes were collected.
-    assert {"draft", "in_review", "certified", "sign_in_failed", "basic"} <= raw_codes()
+    assert {"draft", "in_review", "certified", "sign_in_failed", "basic"} <= choice_codes()
