@@ -48,9 +48,8 @@ def _display(value) -> str:
     """A table cell as shown on the page (exports carry the raw value)."""
     if value is None:
         return "—"
-    if isinstance(value, bool) or value in (_("yes"), _("no")):
-        # The tables' "met" column comes as the words exports carry; a page shows a label.
-        return _("Yes") if value in (True, _("yes")) else _("No")
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
     if isinstance(value, int):
         return f"{value:,}"
     if isinstance(value, float):

@@ -3,6 +3,7 @@ filter, section, field label and help text in Chinese under zh-hans and in Engli
 every state or choice shown by its label, never its code (issue 12, defect 10)."""
 
 import pytest
+from django.utils import timezone
 from django.contrib import admin
 
 from assessment.models import Role
@@ -112,3 +113,18 @@ def test_each_administrators_index_names_every_app_and_model_in_chinese(client, 
 def test_the_raw_codes_checked_include_the_submission_states():
     # The walk above would pass vacuously if no codes were collected.
     assert {"draft", "in_review", "certified", "sign_in_failed", "basic"} <= choice_codes()
+
+
+def test_events_are_named_by_their_kind_not_its_code_in_local_time():
+    from django.utils import translation
+
+    from assessment.models import AuditEvent, AuditKind
+
+    event = AuditEvent.objects.create(kind=AuditKind.SIGN_IN_FAILED, subject="x@example.cn")
+    with translation.override("en"):
+        assert str(event).endswith(" Sign-in failed")
+    with translation.override("zh-hans"):
+        assert "sign_in_failed" not in str(event)
+        assert CJK.search(str(event))
+    local = timezone.localtime(event.created_at)
+    assert str(event).startswith(f"{local:%Y-%m-%d %H:%M}")
