@@ -3,8 +3,8 @@ filter, section, field label and help text in Chinese under zh-hans and in Engli
 every state or choice shown by its label, never its code (issue 12, defect 10)."""
 
 import pytest
-from django.utils import timezone
 from django.contrib import admin
+from django.utils import timezone
 
 from assessment.models import Role
 from assessment.models.people import AdminDuty
