@@ -21,6 +21,7 @@ class AuditRow:
     kind_label: str
     actor: str
     subject: str
+    subject_label: str  # the page's words for the subject (the CSV keeps `subject`)
     ip: str
     region: str
     detail: str
@@ -81,6 +82,7 @@ def _security_row(event) -> AuditRow:
         kind_label=event.get_kind_display(),
         actor=event.actor.email if event.actor else "",
         subject=event.subject,
+        subject_label=event.subject,
         ip=event.ip_address or "",
         region=event.region_id or "",
         detail=str(event.detail or ""),
@@ -95,6 +97,7 @@ def _submission_row(event) -> AuditRow:
         kind_label=event.get_kind_display(),
         actor=event.actor.email if event.actor else "",
         subject=f"submission {event.submission_id} {event.question_code}".strip(),
+        subject_label=" ".join(filter(None, [str(event.submission.platform), event.question_code])),
         ip="",
         region=event.submission.platform.region_id,
         detail=str(event.detail or ""),

@@ -159,3 +159,20 @@ def test_the_check_finds_a_code_standing_alone_or_inside_a_sentence():
     assert _leaks('<td class="state-active" data-state="in_review">Active</td>', codes) == []
     # A lower-case word equal to a code reads as one, translated or not ("active").
     assert _leaks("<span class='badge'>open</span>", {"open"}) == ["open"]
+
+
+def test_the_audit_trail_page_names_kinds_and_submissions_in_chinese(client):
+    from assessment.models import SubmissionEvent
+
+    submission = factories.SubmissionFactory()
+    SubmissionEvent.objects.create(
+        submission=submission, kind="state_changed", actor=submission.created_by
+    )
+    client.force_login(_admin(AdminDuty.AUDIT))
+    html = client.get("/audit/").content.decode()
+    cells = [text.text for text in visible_texts(html) if text.inside("tbody")]
+    assert submission.platform.name in cells
+    assert "状态变更" in cells
+    assert not [cell for cell in cells if "submission" in cell or "state_changed" in cell]
+    # The filter offers the kinds by name.
+    assert "状态变更" in [text.text for text in visible_texts(html) if text.inside("select")]
