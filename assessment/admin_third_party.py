@@ -3,12 +3,16 @@ columns, sections and links they label in plain English given translatable label
 names: assessment.third_party_apps). Imported by assessment.admin before the duties apply."""
 
 from axes.admin import AccessAttemptAdmin as BaseAccessAttemptAdmin
+from axes.admin import AccessFailureLogAdmin as BaseAccessFailureLogAdmin
+from axes.admin import AccessLogAdmin as BaseAccessLogAdmin
 from axes.conf import settings as axes_settings
-from axes.models import AccessAttempt
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop, ngettext
@@ -94,7 +98,31 @@ class GroupAdmin(BaseGroupAdmin):
         return field
 
 
-class AccessAttemptAdmin(BaseAccessAttemptAdmin):
+class _TitledAdmin:
+    """Names the object of a change form by `object_title`: these models' own `__str__` is plain
+    English ("Attempted Access: 2026-…", "DBTaskResult object (…)")."""
+
+    change_form_template = "admin/titled_change_form.html"
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        titled = {"subtitle": self.object_title(obj)} if obj is not None else {}
+        return super().change_view(
+            request, object_id, form_url, {**titled, **(extra_context or {})}
+        )
+
+
+def _at(moment) -> str:
+    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}" if moment else ""
+
+
+class AccessAttemptAdmin(_TitledAdmin, BaseAccessAttemptAdmin):
+    def object_title(self, obj):
+        return _("Sign-in attempts of %(username)s, %(time)s") % {
+            "username": obj.username,
+            "time": _at(obj.attempt_time),
+        }
+
     @admin.display(description=_("Expires at"))
     def expiration(self, obj: AccessAttempt):
         return super().expiration(obj)
@@ -139,7 +167,26 @@ class StaticDeviceAdmin(_DeviceAdmin, BaseStaticDeviceAdmin):
     pass
 
 
-class DBTaskResultAdmin(BaseDBTaskResultAdmin):
+class AccessLogAdmin(_TitledAdmin, BaseAccessLogAdmin):
+    def object_title(self, obj):
+        return _("Sign-in of %(username)s, %(time)s") % {
+            "username": obj.username,
+            "time": _at(obj.attempt_time),
+        }
+
+
+class AccessFailureLogAdmin(_TitledAdmin, BaseAccessFailureLogAdmin):
+    def object_title(self, obj):
+        return _("Failed sign-in of %(username)s, %(time)s") % {
+            "username": obj.username,
+            "time": _at(obj.attempt_time),
+        }
+
+
+class DBTaskResultAdmin(_TitledAdmin, BaseDBTaskResultAdmin):
+    def object_title(self, obj):
+        return f"{obj.task_name} · {_at(obj.enqueued_at)}"
+
     list_display = (
         "task_id",
         "task",
@@ -177,6 +224,8 @@ class DBTaskResultAdmin(BaseDBTaskResultAdmin):
 for model, model_admin in [
     (Group, GroupAdmin),
     (AccessAttempt, AccessAttemptAdmin),
+    (AccessLog, AccessLogAdmin),
+    (AccessFailureLog, AccessFailureLogAdmin),
     (TOTPDevice, TOTPDeviceAdmin),
     (StaticDevice, StaticDeviceAdmin),
     (DBTaskResult, DBTaskResultAdmin),

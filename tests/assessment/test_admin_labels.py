@@ -128,3 +128,23 @@ def test_events_are_named_by_their_kind_not_its_code_in_local_time():
         assert CJK.search(str(event))
     local = timezone.localtime(event.created_at)
     assert str(event).startswith(f"{local:%Y-%m-%d %H:%M}")
+
+
+def test_third_party_records_are_named_in_the_readers_language(superuser_client):
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    from django_tasks_db.models import DBTaskResult
+
+    superuser_client.cookies["django_language"] = "zh-hans"
+    for model in (AccessAttempt, AccessLog, AccessFailureLog):
+        url = f"/admin/axes/{model._meta.model_name}/{model.objects.first().pk}/change/"
+        html = superuser_client.get(url).content.decode()
+        titles = [t.text for t in visible_texts(html) if t.inside("h2") or t.inside("li")]
+        assert [t for t in titles if "x@example.cn" in t and CJK.search(t)], url
+        assert "Attempted Access" not in html and "Access Log for" not in html, url
+        assert "Failed access" not in html, url
+    task = DBTaskResult.objects.get()
+    html = superuser_client.get(
+        f"/admin/django_tasks_database/dbtaskresult/{task.pk}/change/"
+    ).content.decode()
+    assert "DBTaskResult object" not in html
+    assert "report_batch_build_task · " in html
