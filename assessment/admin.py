@@ -14,6 +14,7 @@ from assessment.models import (
     Region,
     Submission,
     SubmissionEvent,
+    SubmissionState,
     User,
 )
 
@@ -176,10 +177,30 @@ class SubmissionAdmin(ReadOnlyAdmin):
     search_fields = ["platform__name"]
 
 
+def _state_label(code: str) -> str:
+    # Events store the state codes without choices (a state may be renamed, events never are).
+    return SubmissionState(code).label if code in SubmissionState.values else code
+
+
 @admin.register(SubmissionEvent)
 class SubmissionEventAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "submission", "kind", "actor", "from_state", "to_state"]
+    list_display = ["created_at", "submission", "kind", "actor", "from_label", "to_label"]
     list_filter = ["kind"]
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        return [{"from_state": "from_label", "to_state": "to_label"}.get(f, f) for f in fields]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "from_label", "to_label"]
+
+    @admin.display(description=_("from"), ordering="from_state")
+    def from_label(self, event):
+        return _state_label(event.from_state)
+
+    @admin.display(description=_("to"), ordering="to_state")
+    def to_label(self, event):
+        return _state_label(event.to_state)
 
 
 @admin.register(Certification)
@@ -236,7 +257,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
 
 # The areas' own admin modules register their models here.
-from assessment import admin_panels, admin_targets  # noqa: E402, F401
+from assessment import admin_panels, admin_targets, admin_third_party  # noqa: E402, F401
 from assessment.security.admins import apply_duties  # noqa: E402
 
 apply_duties(admin.site)

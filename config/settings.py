@@ -43,11 +43,12 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "django_tasks_db",
-    "axes",
+    # The third-party apps under translated names (assessment/third_party_apps.py).
+    "assessment.third_party_apps.TasksConfig",
+    "assessment.third_party_apps.AxesConfig",
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
+    "assessment.third_party_apps.OtpTotpConfig",
+    "assessment.third_party_apps.OtpStaticConfig",
     "questionnaires",
     "assessment",
 ]

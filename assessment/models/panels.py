@@ -90,7 +90,8 @@ class Panel(models.Model):
     opinion = models.TextField(_("panel opinion"), blank=True)
     opinion_at = models.DateTimeField(_("opinion written at"), null=True, blank=True)
     concluded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        settings.AUTH_USER_MODEL, verbose_name=_("concluded by"), on_delete=models.PROTECT,
+        null=True, blank=True,
         related_name="+",
     )  # fmt: skip
     concluded_at = models.DateTimeField(_("concluded at"), null=True, blank=True)

@@ -13,14 +13,15 @@ class Region(models.Model):
 
     code = models.CharField(_("GB/T 2260 code"), max_length=6, primary_key=True)
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
-    )
+        "self", verbose_name=_("parent region"), on_delete=models.PROTECT, null=True,
+        blank=True, related_name="children",
+    )  # fmt: skip
     level = models.CharField(_("level"), max_length=10, choices=RegionLevel.choices)
     name_zh_hans = models.CharField(_("name (Chinese)"), max_length=60)
     name_en = models.CharField(_("name (English)"), max_length=80)
     # Place on the tile-grid map of provinces.
-    tile_row = models.PositiveSmallIntegerField(null=True, blank=True)
-    tile_col = models.PositiveSmallIntegerField(null=True, blank=True)
+    tile_row = models.PositiveSmallIntegerField(_("tile map row"), null=True, blank=True)
+    tile_col = models.PositiveSmallIntegerField(_("tile map column"), null=True, blank=True)
     # Denominator of the platform-penetration target, entered by administrators.
     industrial_enterprises = models.PositiveIntegerField(
         _("industrial enterprises"),

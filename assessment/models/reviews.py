@@ -17,26 +17,30 @@ class Certification(models.Model):
     """A certified tier with a frozen snapshot of the score it rests on."""
 
     submission = models.OneToOneField(
-        "assessment.Submission", on_delete=models.PROTECT, related_name="certification"
-    )
+        "assessment.Submission", verbose_name=_("submission"), on_delete=models.PROTECT,
+        related_name="certification",
+    )  # fmt: skip
     tier = models.CharField(_("tier"), max_length=10, choices=Tier.choices)
     status = models.CharField(_("status"), max_length=20, choices=CertificationStatus.choices)
     rubric_label = models.CharField(_("rubric version"), max_length=60)
     # The engine's output at certification (ScoreResult.to_dict()); never rescored later.
     snapshot = models.JSONField(_("score snapshot"))
     proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+        settings.AUTH_USER_MODEL, verbose_name=_("proposed by"), on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
     proposed_at = models.DateTimeField(_("proposed at"))
     signed_off_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+        settings.AUTH_USER_MODEL, verbose_name=_("signed off by"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )  # fmt: skip
     signed_off_at = models.DateTimeField(_("signed off at"), null=True, blank=True)
     certified_at = models.DateTimeField(_("certified at"), null=True, blank=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+        settings.AUTH_USER_MODEL, verbose_name=_("revoked by"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )  # fmt: skip
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     revoke_reason = models.TextField(_("reason for revocation"), blank=True)
 
@@ -53,11 +57,13 @@ class ConflictDeclaration(models.Model):
     """A reviewer's declared conflict of interest with an organisation."""
 
     reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="conflicts"
-    )
+        settings.AUTH_USER_MODEL, verbose_name=_("reviewer"), on_delete=models.PROTECT,
+        related_name="conflicts",
+    )  # fmt: skip
     organisation = models.ForeignKey(
-        "assessment.Organisation", on_delete=models.PROTECT, related_name="conflicts"
-    )
+        "assessment.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT,
+        related_name="conflicts",
+    )  # fmt: skip
     reason = models.TextField(_("reason"))
     declared_at = models.DateTimeField(_("declared at"), auto_now_add=True)
 

@@ -83,7 +83,7 @@ class AuditEvent(models.Model):
         ordering = ["created_at", "id"]
 
     def __str__(self):
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.kind}"
+        return f"{timezone.localtime(self.created_at):%Y-%m-%d %H:%M} {self.get_kind_display()}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

@@ -14,8 +14,9 @@ class SiteCheck(models.Model):
     """One visit: a checklist from the tier's gates and numeric criteria, findings, a verdict."""
 
     submission = models.ForeignKey(
-        "assessment.Submission", on_delete=models.PROTECT, related_name="site_checks"
-    )
+        "assessment.Submission", verbose_name=_("submission"), on_delete=models.PROTECT,
+        related_name="site_checks",
+    )  # fmt: skip
     tier = models.CharField(_("tier checked"), max_length=10)
     checked_on = models.DateField(_("checked on"), null=True, blank=True)
     inspectors = models.TextField(_("inspectors"), blank=True)
@@ -24,11 +25,13 @@ class SiteCheck(models.Model):
     )
     summary = models.TextField(_("summary of findings"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+        settings.AUTH_USER_MODEL, verbose_name=_("opened by"), on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), on_delete=models.PROTECT,
+        null=True, blank=True,
         related_name="+",
     )  # fmt: skip
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)

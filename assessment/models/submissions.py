@@ -278,7 +278,9 @@ class AppendOnlyQuerySet(models.QuerySet):
 class SubmissionEvent(models.Model):
     """An append-only audit record: who did what to a submission, when, from what to what."""
 
-    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="events")
+    submission = models.ForeignKey(
+        Submission, verbose_name=_("submission"), on_delete=models.PROTECT, related_name="events"
+    )
     kind = models.CharField(_("kind"), max_length=30, choices=EventKind.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -313,7 +315,7 @@ class SubmissionEvent(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.kind}"
+        return f"{timezone.localtime(self.created_at):%Y-%m-%d %H:%M} {self.get_kind_display()}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

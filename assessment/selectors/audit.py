@@ -18,8 +18,10 @@ class AuditRow:
     when: datetime
     source: str
     kind: str
+    kind_label: str
     actor: str
     subject: str
+    subject_label: str  # the page's words for the subject (the CSV keeps `subject`)
     ip: str
     region: str
     detail: str
@@ -77,8 +79,10 @@ def _security_row(event) -> AuditRow:
         when=event.created_at,
         source="security",
         kind=event.kind,
+        kind_label=event.get_kind_display(),
         actor=event.actor.email if event.actor else "",
         subject=event.subject,
+        subject_label=event.subject,
         ip=event.ip_address or "",
         region=event.region_id or "",
         detail=str(event.detail or ""),
@@ -90,8 +94,10 @@ def _submission_row(event) -> AuditRow:
         when=event.created_at,
         source="submission",
         kind=event.kind,
+        kind_label=event.get_kind_display(),
         actor=event.actor.email if event.actor else "",
         subject=f"submission {event.submission_id} {event.question_code}".strip(),
+        subject_label=" ".join(filter(None, [str(event.submission.platform), event.question_code])),
         ip="",
         region=event.submission.platform.region_id,
         detail=str(event.detail or ""),

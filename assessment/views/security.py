@@ -21,7 +21,7 @@ from django_otp import match_token
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from assessment.models import AuditKind
+from assessment.models import AuditKind, EventKind
 from assessment.security.audit import security_event_record
 from assessment.security.middleware import ENROLLED, two_factor_required
 
@@ -159,7 +159,12 @@ class AuditFilterForm(forms.Form):
     end = forms.DateField(label=gettext_lazy("To"), required=False)
     region = forms.CharField(label=gettext_lazy("Region code"), max_length=6, required=False)
     actor = forms.CharField(label=gettext_lazy("Actor (email)"), max_length=254, required=False)
-    kind = forms.CharField(label=gettext_lazy("Kind"), max_length=30, required=False)
+    # Chosen by name: the page shows kinds by their labels, never their codes.
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Kind"),
+        required=False,
+        choices=[("", gettext_lazy("All kinds")), *AuditKind.choices, *EventKind.choices],
+    )
 
 
 @never_cache
