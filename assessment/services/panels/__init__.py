@@ -29,7 +29,6 @@ from assessment.services.panels.judging import (  # noqa: F401
     NEXT_STATE,
     PROVINCIAL_PANEL_TIERS,
     STRICTNESS_ORDER,
-    TEXT_MAX_LENGTH,
     Eligibility,
     S,
     draw_experts,

@@ -22,7 +22,7 @@ from assessment.models import (
     User,
 )
 from assessment.permissions import visible_submissions
-from assessment.services.panels.forming import _text
+from assessment.services.inputs import clean_text
 from assessment.services.panels.judging import (
     NEXT_STATE,
     S,
@@ -68,7 +68,7 @@ def panel_write_opinion(*, actor: User, panel: Panel, opinion: str) -> Panel:
         raise PermissionDenied("not_panel_lead", _("Only the panel lead writes the panel opinion."))
     _require_scoring(locked)
     _require_all_submitted(locked)
-    locked.opinion = _text(
+    locked.opinion = clean_text(
         opinion, field="opinion", required_message=_("Write the panel's opinion.")
     )
     locked.opinion_at = timezone.now()
@@ -124,8 +124,8 @@ def defence_record(
         raise ApplicationError(
             "future_date", _("A defence is recorded after it was held."), field="held_on"
         )
-    attendees = _text(attendees, field="attendees", required_message=_("List who attended."))
-    notes = _text(notes, field="notes", required_message=_("Write the notes of the defence."))
+    attendees = clean_text(attendees, field="attendees", required_message=_("List who attended."))
+    notes = clean_text(notes, field="notes", required_message=_("Write the notes of the defence."))
     defence = DefenceSession.objects.create(
         panel=locked,
         submission=submission,
@@ -201,7 +201,9 @@ def expert_conflict_declare(*, expert: User, organisation, reason: str) -> Confl
     """An expert declares a conflict of interest: no panel for that organisation draws them."""
     if expert.role != Role.EXPERT:
         raise PermissionDenied("not_expert", _("Only experts declare conflicts here."))
-    reason = _text(reason, field="reason", required_message=_("Describe the conflict of interest."))
+    reason = clean_text(
+        reason, field="reason", required_message=_("Describe the conflict of interest.")
+    )
     declaration, created = ConflictDeclaration.objects.get_or_create(
         reviewer=expert, organisation=organisation, defaults={"reason": reason}
     )

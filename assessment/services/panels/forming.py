@@ -29,7 +29,6 @@ from assessment.services.panels.judging import (
     MIN_PANEL_SIZE,
     NATIONAL_PANEL_TIERS,
     PROVINCIAL_PANEL_TIERS,
-    TEXT_MAX_LENGTH,
     S,
     draw_experts,
     expert_eligibility,
@@ -39,19 +38,6 @@ from assessment.services.workflow import record_event
 from questionnaires.choices import Tier
 
 # --- Forming a panel -----------------------------------------------------------------------------
-
-
-def _text(value: str, *, field: str, required_message=None) -> str:
-    text = (value or "").strip()
-    if required_message is not None and not text:
-        raise ApplicationError("required", required_message, field=field)
-    if len(text) > TEXT_MAX_LENGTH:
-        raise ApplicationError(
-            "too_long",
-            _("Keep it under %(count)d characters.") % {"count": TEXT_MAX_LENGTH},
-            field=field,
-        )
-    return text
 
 
 def _panel_level(actor: User, tiers: set[str]) -> str:

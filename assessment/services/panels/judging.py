@@ -28,7 +28,7 @@ S = SubmissionState
 MIN_PANEL_SIZE = 3
 MAX_PANEL_SIZE = 15
 MAX_PANEL_SUBMISSIONS = 50
-TEXT_MAX_LENGTH = 4000
+
 #: Tiers whose panels the province forms; the others go to a ministry panel.
 PROVINCIAL_PANEL_TIERS = (Tier.GROWTH,)
 NATIONAL_PANEL_TIERS = (Tier.LEADING, Tier.ECOSYSTEM)

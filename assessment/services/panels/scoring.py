@@ -23,7 +23,7 @@ from assessment.models import (
     Submission,
     User,
 )
-from assessment.services.panels.forming import _text
+from assessment.services.inputs import clean_text
 from assessment.services.panels.judging import STRICTNESS_ORDER, judged_indicators
 from assessment.services.scoring import build_score_inputs, load_score_inputs
 from assessment.services.workflow import record_event
@@ -80,7 +80,7 @@ def clean_decisions(
                 "unknown_decision", _("Choose agree, reject or a corrected value."), field=field
             )
         decision = given.get("decision") or ""
-        reason = _text(given.get("reason") or "", field=field)
+        reason = clean_text(given.get("reason") or "", field=field)
         if decision == ExpertDecision.AGREE:
             cleaned[code] = {"decision": decision, "reason": reason}
         elif decision == ExpertDecision.REJECTED:
@@ -143,7 +143,7 @@ def expert_score_save(
         raise ApplicationError(
             "required", _("Choose the tier you recommend."), field="recommended_tier"
         )
-    comment = _text(comment, field="comment")
+    comment = clean_text(comment, field="comment")
     expert_score, _created = ExpertScore.objects.select_for_update().get_or_create(
         entry=entry, expert=actor
     )
