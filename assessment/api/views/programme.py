@@ -2,6 +2,7 @@
 recommendations, formal checks, notices, objections and publications. Each endpoint calls the
 service the web calls, with the same rules and permissions; public reads need no sign-in."""
 
+from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, permissions, status
@@ -240,6 +241,21 @@ def _notices():
     ).order_by("-published_at")
 
 
+def publications():
+    """Publications, newest first, each notice with its certified entries
+    (`certified_entries`, what PublicationSerializer lists)."""
+    certified = NoticeEntry.objects.filter(
+        withdrawn_at__isnull=True, submission__state="certified"
+    ).select_related("submission__platform", "submission__certification")
+    return (
+        Publication.objects.select_related("notice")
+        .prefetch_related(
+            Prefetch("notice__entries", queryset=certified, to_attr="certified_entries")
+        )
+        .order_by("-published_at")
+    )
+
+
 @extend_schema(tags=["public"], summary=_("Public notices with their lists and answers"), auth=[])
 class NoticeListView(PublicView, generics.ListAPIView):
     serializer_class = s.NoticeSerializer
@@ -332,7 +348,8 @@ class PublicationIssueView(ActionView):
         return _found(PublicNotice.objects.filter(pk=notice_id).first())
 
     def perform(self, notice, data):
-        return services.publication_issue(actor=self.request.user, notice=notice)
+        publication = services.publication_issue(actor=self.request.user, notice=notice)
+        return publications().get(pk=publication.pk)
 
 
 @extend_schema(tags=["public"], summary=_("Published lists with their decision numbers"), auth=[])
@@ -341,4 +358,4 @@ class PublicationListView(PublicView, generics.ListAPIView):
     pagination_class = None
 
     def get_queryset(self):
-        return Publication.objects.select_related("notice").order_by("-published_at")
+        return publications()

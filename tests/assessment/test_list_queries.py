@@ -1,0 +1,191 @@
+"""Every list page and list endpoint of the programme, panels and on-site checks answers with a
+query count that does not grow with its rows: counted with 2 rows, held to that with 10."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from assessment.models import PublicNotice
+from assessment.services import panels, site_checks
+from assessment.services import programme as programme_services
+from tests.assessment.api_support import token_client
+from tests.factories import (
+    call_for_applications,
+    expert,
+    ministry_official,
+    panel_submission,
+    programme_submission,
+    provincial_lead,
+    reviewer,
+    to_public_notice,
+)
+
+pytestmark = pytest.mark.django_db
+PROVINCE = "440000"
+SIZES = (2, 10)
+
+
+def _counted(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, response.content[:300]
+    return len(queries)
+
+
+def _holds(client, django_assert_max_num_queries, url, grow) -> None:
+    """`url` costs no more queries after `grow` brings its rows from 2 to 10."""
+    grow(SIZES[0])
+    counted = _counted(client, url)
+    grow(SIZES[1] - SIZES[0])
+    with django_assert_max_num_queries(counted):
+        response = client.get(url)
+    assert response.status_code == 200
+
+
+def _proposed(call, count: int) -> list:
+    """`count` leading applications of `call` whose reviewers proposed the tier."""
+    from assessment.services import reviews
+
+    submissions = [programme_submission(call=call, tier="leading") for _ in range(count)]
+    for submission in submissions:
+        reviews.certification_propose(actor=submission.assigned_reviewer, submission=submission)
+    return submissions
+
+
+def _notice_with(call, count: int, *, objections: bool = True):
+    """A published ministry notice of `call` listing `count` leading platforms (recommended,
+    formally checked, through the panel), each with an objection if `objections`."""
+    submissions = _proposed(call, count)
+    programme_services.recommendation_sign(
+        actor=provincial_lead(PROVINCE),
+        call=call,
+        province_code=PROVINCE,
+        tier="leading",
+        entries=[(submission, "推荐") for submission in submissions],
+    )
+    official = ministry_official()
+    for submission in submissions:
+        programme_services.formal_check_decide(
+            actor=official, submission=submission, complete=True, eligible=True
+        )
+        to_public_notice(submission, tier="leading")
+    notice = programme_services.notice_publish(actor=official, call=call, province_code=None)
+    for entry in notice.entries.all() if objections else []:
+        programme_services.objection_file(entry=entry, name="甲", phone="1", text="异议")
+    return notice
+
+
+# --- The programme -------------------------------------------------------------------------------
+
+
+def test_call_desk_does_not_grow_with_the_candidates(client, django_assert_max_num_queries):
+    call = call_for_applications(quota_leading=20)
+    lead = provincial_lead(PROVINCE)
+
+    def grow(count):
+        _proposed(call, count)
+
+    client.force_login(lead)
+    _holds(client, django_assert_max_num_queries, reverse("programme_call", args=[call.pk]), grow)
+
+
+@pytest.mark.parametrize("page", ["notice", "api_notice"])
+def test_notice_with_more_entries_costs_no_more_queries(
+    client, django_assert_max_num_queries, page
+):
+    calls = [call_for_applications(quota_leading=20) for _ in SIZES]
+    notices = [_notice_with(call, size) for call, size in zip(calls, SIZES, strict=True)]
+    name = {"notice": "public_notice", "api_notice": "api-public-notice"}[page]
+    small = _counted(client, reverse(name, args=[notices[0].pk]))
+    with django_assert_max_num_queries(small):
+        client.get(reverse(name, args=[notices[1].pk]))
+
+
+@pytest.mark.parametrize(
+    "name", ["public_notices", "api-public-notices", "api-public-publications"]
+)
+def test_public_lists_do_not_grow_with_the_notices(client, django_assert_max_num_queries, name):
+    def grow(count):
+        for _ in range(count):
+            notice = _notice_with(call_for_applications(), 1, objections=False)
+            today = timezone.localdate()
+            PublicNotice.objects.filter(pk=notice.pk).update(
+                starts_on=today - timedelta(days=9), ends_on=today - timedelta(days=2)
+            )
+            notice.refresh_from_db()
+            programme_services.publication_issue(actor=ministry_official(), notice=notice)
+
+    _holds(client, django_assert_max_num_queries, reverse(name), grow)
+
+
+def test_calls_endpoint_does_not_grow_with_the_calls(django_assert_max_num_queries):
+    client = token_client(ministry_official())
+
+    def grow(count):
+        for _ in range(count):
+            call_for_applications()
+
+    _holds(client, django_assert_max_num_queries, reverse("api-calls"), grow)
+
+
+def test_recommendations_endpoint_does_not_grow(django_assert_max_num_queries):
+    call = call_for_applications(quota_leading=20)
+    lead = provincial_lead(PROVINCE)
+
+    def grow(count):
+        submissions = _proposed(call, count)
+        programme_services.recommendation_sign(
+            actor=lead,
+            call=call,
+            province_code=PROVINCE,
+            tier="leading",
+            entries=[(submission, "推荐") for submission in submissions],
+        )
+
+    client = token_client(ministry_official())
+    url = reverse("api-recommendations", args=[call.pk])
+    _holds(client, django_assert_max_num_queries, url, grow)
+
+
+# --- Panels and on-site checks -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["panel_list", "api-panels"])
+def test_panel_lists_do_not_grow_with_panels_or_candidates(
+    client, django_assert_max_num_queries, name
+):
+    official = reviewer(PROVINCE)
+    for number in range(3):
+        expert(PROVINCE, full_name=f"专家{number}")
+
+    def grow(count):
+        for _ in range(count):
+            panels.panel_form(
+                actor=official, submissions=[panel_submission(tier="growth")], size=3, seed=1
+            )
+            panel_submission(tier="growth")  # and one more waiting for a panel
+
+    client.force_login(official)
+    if name.startswith("api-"):
+        client = token_client(official)
+    _holds(client, django_assert_max_num_queries, reverse(name), grow)
+
+
+@pytest.mark.parametrize("name", ["site_check_list", "api-site-checks"])
+def test_site_check_lists_do_not_grow_with_the_checks(client, django_assert_max_num_queries, name):
+    inspector = reviewer(is_national=True)
+
+    def grow(count):
+        for _ in range(count):
+            checked = panel_submission(tier="leading", state="site_check")
+            site_checks.site_check_open(actor=inspector, submission=checked)
+            panel_submission(tier="leading", state="site_check")  # and one waiting
+
+    client.force_login(inspector)
+    if name.startswith("api-"):
+        client = token_client(inspector)
+    _holds(client, django_assert_max_num_queries, reverse(name), grow)
