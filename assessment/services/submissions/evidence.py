@@ -218,21 +218,25 @@ def evidence_remove(*, actor: User, evidence: Evidence) -> None:
     _evidence_changed(locked, current.question_code)
 
 
+def _reconfirm(locked: Submission, actor: User, evidence: Evidence) -> None:
+    evidence.needs_reconfirmation = False
+    evidence.save(update_fields=["needs_reconfirmation"])
+    record_event(
+        submission=locked,
+        actor=actor,
+        kind=EventKind.EVIDENCE_ADDED,
+        question_code=evidence.question_code,
+        note="reconfirmed",
+        detail={"evidence": evidence.pk, "reconfirmed": True},
+    )
+
+
 @transaction.atomic
 def evidence_confirm(*, actor: User, evidence: Evidence) -> Evidence:
     """Confirm an evidence item copied from the previous cycle as still valid."""
     locked, current = _lock_current_evidence(actor, evidence)
     if current.needs_reconfirmation:
-        current.needs_reconfirmation = False
-        current.save(update_fields=["needs_reconfirmation"])
-        record_event(
-            submission=locked,
-            actor=actor,
-            kind=EventKind.EVIDENCE_ADDED,
-            question_code=current.question_code,
-            note="reconfirmed",
-            detail={"evidence": current.pk, "reconfirmed": True},
-        )
+        _reconfirm(locked, actor, current)
     return current
 
 
@@ -283,16 +287,7 @@ def copied_items_confirm(
             },
         )
     for item in evidence:
-        item.needs_reconfirmation = False
-        item.save(update_fields=["needs_reconfirmation"])
-        record_event(
-            submission=locked,
-            actor=actor,
-            kind=EventKind.EVIDENCE_ADDED,
-            question_code=item.question_code,
-            note="reconfirmed",
-            detail={"evidence": item.pk, "reconfirmed": True},
-        )
+        _reconfirm(locked, actor, item)
     confirmed = sorted({item.question_code for item in [*answers, *evidence]})
     if confirmed:
         submission_rescore(submission=submission)
