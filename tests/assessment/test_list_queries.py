@@ -13,19 +13,17 @@ from assessment.models import PublicNotice
 from assessment.services import panels, site_checks
 from assessment.services import programme as programme_services
 from tests.assessment.api_support import token_client
+from tests.assessment.programme_fixtures import PROVINCE, on_notice, proposed
 from tests.factories import (
     call_for_applications,
     expert,
     ministry_official,
     panel_submission,
-    programme_submission,
     provincial_lead,
     reviewer,
-    to_public_notice,
 )
 
 pytestmark = pytest.mark.django_db
-PROVINCE = "440000"
 SIZES = (2, 10)
 
 
@@ -46,34 +44,10 @@ def _holds(client, django_assert_max_num_queries, url, grow) -> None:
     assert response.status_code == 200
 
 
-def _proposed(call, count: int) -> list:
-    """`count` leading applications of `call` whose reviewers proposed the tier."""
-    from assessment.services import reviews
-
-    submissions = [programme_submission(call=call, tier="leading") for _ in range(count)]
-    for submission in submissions:
-        reviews.certification_propose(actor=submission.assigned_reviewer, submission=submission)
-    return submissions
-
-
 def _notice_with(call, count: int, *, objections: bool = True):
-    """A published ministry notice of `call` listing `count` leading platforms (recommended,
-    formally checked, through the panel), each with an objection if `objections`."""
-    submissions = _proposed(call, count)
-    programme_services.recommendation_sign(
-        actor=provincial_lead(PROVINCE),
-        call=call,
-        province_code=PROVINCE,
-        tier="leading",
-        entries=[(submission, "推荐") for submission in submissions],
-    )
-    official = ministry_official()
-    for submission in submissions:
-        programme_services.formal_check_decide(
-            actor=official, submission=submission, complete=True, eligible=True
-        )
-        to_public_notice(submission, tier="leading")
-    notice = programme_services.notice_publish(actor=official, call=call, province_code=None)
+    """The ministry's notice of `call` listing `count` platforms, each with an objection if
+    `objections`."""
+    notice, _submissions = on_notice(call, count)
     for entry in notice.entries.all() if objections else []:
         programme_services.objection_file(entry=entry, name="甲", phone="1", text="异议")
     return notice
@@ -87,7 +61,7 @@ def test_call_desk_does_not_grow_with_the_candidates(client, django_assert_max_n
     lead = provincial_lead(PROVINCE)
 
     def grow(count):
-        _proposed(call, count)
+        proposed(call, count)
 
     client.force_login(lead)
     _holds(client, django_assert_max_num_queries, reverse("programme_call", args=[call.pk]), grow)
@@ -137,7 +111,7 @@ def test_recommendations_endpoint_does_not_grow(django_assert_max_num_queries):
     lead = provincial_lead(PROVINCE)
 
     def grow(count):
-        submissions = _proposed(call, count)
+        submissions = proposed(call, count)
         programme_services.recommendation_sign(
             actor=lead,
             call=call,
