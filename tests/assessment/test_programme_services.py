@@ -401,7 +401,7 @@ def test_national_step_never_bypasses_the_province():
     submission = programme_submission(call=call, tier="leading")
     Submission.objects.filter(pk=submission.pk).update(assigned_reviewer=national)
     submission.refresh_from_db()
-    reviews.certificationpropose(actor=national, submission=submission)
+    reviews.certification_propose(actor=national, submission=submission)
     assert Submission.objects.get(pk=submission.pk).state == "in_review"
     with pytest.raises(ApplicationError) as refused:
         programme.formal_check_decide(
@@ -435,7 +435,7 @@ def test_central_enterprise_goes_directly_to_the_ministry():
     national = ministry_official()
     Submission.objects.filter(pk=submission.pk).update(assigned_reviewer=national)
     submission.refresh_from_db()
-    reviews.certificationpropose(actor=national, submission=submission)
+    reviews.certification_propose(actor=national, submission=submission)
     assert Submission.objects.get(pk=submission.pk).state == "recommended"
     assert not programme.recommendation_candidates(call, province_code=PROVINCE, tier="leading")
     with pytest.raises(ApplicationError) as refused:
