@@ -274,29 +274,23 @@ def test_province_quota_override_counts_earlier_recommendations():
     programme.recommendation_sign(
         actor=lead, call=call, province_code=PROVINCE, tier="leading", entries=[(first, "意见")]
     )
+    assert _refused_recommendation(lead, call, [(second, "意见")]).code == "over_quota"
+
+
+def _refused_recommendation(actor, call, entries) -> ApplicationError:
+    """The error `actor` gets signing PROVINCE's leading recommendation of `entries`."""
     with pytest.raises(ApplicationError) as refused:
         programme.recommendation_sign(
-            actor=lead,
-            call=call,
-            province_code=PROVINCE,
-            tier="leading",
-            entries=[(second, "意见")],
+            actor=actor, call=call, province_code=PROVINCE, tier="leading", entries=entries
         )
-    assert refused.value.code == "over_quota"
+    return refused.value
 
 
 def test_recommendation_without_an_opinion_is_refused():
     call = call_for_applications()
     (submission,) = proposed(call)
-    with pytest.raises(ApplicationError) as refused:
-        programme.recommendation_sign(
-            actor=provincial_lead(PROVINCE),
-            call=call,
-            province_code=PROVINCE,
-            tier="leading",
-            entries=[(submission, "  ")],
-        )
-    assert refused.value.field == "entries.0.opinion"
+    refused = _refused_recommendation(provincial_lead(PROVINCE), call, [(submission, "  ")])
+    assert refused.field == "entries.0.opinion"
     assert Submission.objects.get(pk=submission.pk).state == "in_review"
 
 
@@ -306,15 +300,8 @@ def test_proposer_cannot_sign_the_recommendation():
     proposer = submission.assigned_reviewer
     proposer.is_lead_reviewer = True
     proposer.save()
-    with pytest.raises(ApplicationError) as refused:
-        programme.recommendation_sign(
-            actor=proposer,
-            call=call,
-            province_code=PROVINCE,
-            tier="leading",
-            entries=[(submission, "意见")],
-        )
-    assert refused.value.code == "proposer_cannot_sign"
+    refused = _refused_recommendation(proposer, call, [(submission, "意见")])
+    assert refused.code == "proposer_cannot_sign"
     assert Submission.objects.get(pk=submission.pk).state == "in_review"
 
 
@@ -329,15 +316,8 @@ def test_proposer_cannot_sign_the_recommendation():
 def test_only_a_lead_of_the_province_signs(signer):
     call = call_for_applications()
     (submission,) = proposed(call)
-    with pytest.raises(ApplicationError) as refused:
-        programme.recommendation_sign(
-            actor=signer(),
-            call=call,
-            province_code=PROVINCE,
-            tier="leading",
-            entries=[(submission, "意见")],
-        )
-    assert refused.value.code == "not_provincial_lead"
+    refused = _refused_recommendation(signer(), call, [(submission, "意见")])
+    assert refused.code == "not_provincial_lead"
     assert Submission.objects.get(pk=submission.pk).state == "in_review"
 
 

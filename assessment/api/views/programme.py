@@ -61,6 +61,19 @@ class CallActionView(ActionView):
         return _call(request, call_id)
 
 
+class LevelActionView(CallActionView):
+    """A call's action at one level, the ministry's (no province) or a province's: `service`
+    takes the actor, the call and the province code."""
+
+    serializer_class = s.ProvinceSerializer
+    service = None
+
+    def perform(self, call, data):
+        return self.service(
+            actor=self.request.user, call=call, province_code=data.get("province") or None
+        )
+
+
 @extend_schema(tags=["programme"], summary=_("Calls for applications in your scope"))
 class CallListView(generics.ListAPIView):
     serializer_class = s.CallSerializer
@@ -119,14 +132,9 @@ class PipelineView(generics.GenericAPIView):
     request=s.ProvinceSerializer,
     responses={201: s.SpotCheckDrawSerializer},
 )
-class SpotCheckView(CallActionView):
-    serializer_class = s.ProvinceSerializer
+class SpotCheckView(LevelActionView):
     response_serializer_class = s.SpotCheckDrawSerializer
-
-    def perform(self, call, data):
-        return services.spot_check_draw(
-            actor=self.request.user, call=call, province_code=data.get("province") or None
-        )
+    service = staticmethod(services.spot_check_draw)
 
 
 @extend_schema(tags=["programme"], summary=_("The call's signed recommendations"))
@@ -225,14 +233,9 @@ class TierAppliedView(SubmissionActionView):
     request=s.ProvinceSerializer,
     responses={201: s.NoticeSerializer},
 )
-class NoticePublishView(CallActionView):
-    serializer_class = s.ProvinceSerializer
+class NoticePublishView(LevelActionView):
     response_serializer_class = s.NoticeSerializer
-
-    def perform(self, call, data):
-        return services.notice_publish(
-            actor=self.request.user, call=call, province_code=data.get("province") or None
-        )
+    service = staticmethod(services.notice_publish)
 
 
 def _notices():
