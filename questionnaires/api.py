@@ -90,6 +90,19 @@ def _queryset():
     return RubricDraft.objects.select_related("compare_with", "uploaded_by", "published_version")
 
 
+def _draft_or_404(user, draft_id: int) -> RubricDraft:
+    _require_admin(user)
+    draft = _queryset().filter(pk=draft_id).first()
+    if draft is None:
+        raise NotFound("not_found", _("Not found."))
+    return draft
+
+
+def _as_stored(draft: RubricDraft) -> dict:
+    """The draft as stored after a service changed it, read again with what it refers to."""
+    return RubricDraftSerializer(_queryset().get(pk=draft.pk)).data
+
+
 @extend_schema(tags=["rubrics"])
 class RubricDraftsView(generics.GenericAPIView):
     serializer_class = RubricDraftSerializer
@@ -143,7 +156,7 @@ class RubricDraftsView(generics.GenericAPIView):
             ]
             return Response(body, status=status.HTTP_400_BAD_REQUEST)
         return Response(
-            RubricDraftSerializer(_queryset().get(pk=draft.pk)).data,
+            _as_stored(draft),
             status=status.HTTP_201_CREATED,
         )
 
@@ -154,10 +167,7 @@ class RubricDraftView(generics.GenericAPIView):
     queryset = RubricDraft.objects.none()
 
     def get(self, request, draft_id):
-        _require_admin(request.user)
-        draft = _queryset().filter(pk=draft_id).first()
-        if draft is None:
-            raise NotFound("not_found", _("Not found."))
+        draft = _draft_or_404(request.user, draft_id)
         return Response(RubricDraftSerializer(draft).data)
 
 
@@ -171,12 +181,9 @@ class RubricDraftImpactView(generics.GenericAPIView):
     queryset = RubricDraft.objects.none()
 
     def post(self, request, draft_id):
-        _require_admin(request.user)
-        draft = _queryset().filter(pk=draft_id).first()
-        if draft is None:
-            raise NotFound("not_found", _("Not found."))
+        draft = _draft_or_404(request.user, draft_id)
         rubric_draft_compute_impact(draft=draft)
-        return Response(RubricDraftSerializer(_queryset().get(pk=draft.pk)).data)
+        return Response(_as_stored(draft))
 
 
 @extend_schema(
@@ -190,10 +197,7 @@ class RubricDraftPublishView(generics.GenericAPIView):
     queryset = RubricDraft.objects.none()
 
     def post(self, request, draft_id):
-        _require_admin(request.user)
-        draft = _queryset().filter(pk=draft_id).first()
-        if draft is None:
-            raise NotFound("not_found", _("Not found."))
+        draft = _draft_or_404(request.user, draft_id)
         payload = RubricDraftPublishSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         cycle = None
@@ -207,6 +211,6 @@ class RubricDraftPublishView(generics.GenericAPIView):
                 return Response(body, status=status.HTTP_400_BAD_REQUEST)
         rubric_draft_publish(draft=draft, user=request.user, cycle=cycle)
         return Response(
-            RubricDraftSerializer(_queryset().get(pk=draft.pk)).data,
+            _as_stored(draft),
             status=status.HTTP_201_CREATED,
         )

@@ -200,6 +200,8 @@ class PublicationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_certified(self, publication) -> list[dict]:
+        # Prefetched by the views (assessment.api.views.programme.publications), one query
+        # for a whole list rather than one per publication.
         return [
             {
                 "submission": entry.submission_id,
@@ -207,7 +209,5 @@ class PublicationSerializer(serializers.ModelSerializer):
                 "tier": entry.submission.certification.tier,
                 "valid_until": entry.submission.certification.valid_until,
             }
-            for entry in publication.notice.entries.filter(
-                withdrawn_at__isnull=True, submission__state="certified"
-            ).select_related("submission__platform", "submission__certification")
+            for entry in publication.notice.certified_entries
         ]

@@ -39,6 +39,7 @@ from assessment.permissions import can_edit_submission
 from assessment.selectors.submissions import PRECONDITIONS, questions_by_section
 from assessment.services import signing
 from assessment.services.evidence_files import JPEG, PDF, PNG, check_evidence_file
+from assessment.services.inputs import checked_file_fields
 from assessment.services.workflow import lock_submission, record_event
 from questionnaires.rubric import QuestionType, Rubric
 from questionnaires.selectors import rubric_of
@@ -126,11 +127,8 @@ def commitment_letter_upload(
     locked.commitment_letters.filter(is_current=True).update(is_current=False)
     letter = CommitmentLetter(
         submission=locked,
-        original_name=checked.original_name,
-        content_type=checked.content_type,
-        size=checked.size,
-        sha256=checked.sha256,
         uploaded_by=actor,
+        **checked_file_fields(checked),
     )
     letter.file.save(checked.original_name, uploaded_file, save=False)
     letter.save()

@@ -32,6 +32,7 @@ from assessment.models import (
 )
 from assessment.permissions import visible_submissions
 from assessment.services.evidence_files import check_evidence_file
+from assessment.services.inputs import checked_file_fields, clean_text
 from assessment.services.panels import judged_tier, proposers_of
 from assessment.services.workflow import lock_submission, record_event, submission_transition
 from questionnaires.choices import Tier
@@ -40,21 +41,7 @@ from questionnaires.selectors import rubric_of
 
 S = SubmissionState
 SITE_CHECK_TIERS = (Tier.LEADING, Tier.ECOSYSTEM)
-TEXT_MAX_LENGTH = 4000
 NUMERIC_TYPES = (QuestionType.NUMERIC, QuestionType.PERCENTAGE)
-
-
-def _text(value: str, *, field: str, required_message=None) -> str:
-    text = (value or "").strip()
-    if required_message is not None and not text:
-        raise ApplicationError("required", required_message, field=field)
-    if len(text) > TEXT_MAX_LENGTH:
-        raise ApplicationError(
-            "too_long",
-            _("Keep it under %(count)d characters.") % {"count": TEXT_MAX_LENGTH},
-            field=field,
-        )
-    return text
 
 
 def _require_inspector(actor: User, submission: Submission) -> None:
@@ -138,7 +125,7 @@ def site_check_open(
         submission=locked,
         tier=tier,
         checked_on=checked_on,
-        inspectors=_text(inspectors, field="inspectors"),
+        inspectors=clean_text(inspectors, field="inspectors"),
         created_by=actor,
     )
     items = checklist_items(locked, tier)
@@ -174,7 +161,7 @@ def site_check_record_finding(
         raise ApplicationError(
             "bad_finding", _("Choose confirmed or not confirmed."), field="status"
         )
-    finding = _text(finding, field="finding")
+    finding = clean_text(finding, field="finding")
     if status == SiteCheckItemStatus.NOT_CONFIRMED and not finding:
         raise ApplicationError("required", _("Describe what was found instead."), field="finding")
     before = {"status": item.status, "finding": item.finding}
@@ -207,11 +194,8 @@ def site_check_attach(
     attachment = SiteCheckFile(
         site_check=locked,
         item=item,
-        original_name=checked.original_name,
-        content_type=checked.content_type,
-        size=checked.size,
-        sha256=checked.sha256,
         uploaded_by=actor,
+        **checked_file_fields(checked),
     )
     attachment.file.save(checked.sha256, uploaded_file, save=False)
     attachment.save()
@@ -252,7 +236,7 @@ def site_check_decide(
             % {"codes": ", ".join(not_confirmed)},
             field="verdict",
         )
-    summary = _text(
+    summary = clean_text(
         summary,
         field="summary",
         required_message=(

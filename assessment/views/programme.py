@@ -219,30 +219,41 @@ def _level(value: str) -> str | None:
     return value or None
 
 
-@login_required
-@require_POST
-def spot_check(request: HttpRequest, call_id: int) -> HttpResponse:
+def _call_desk_action(request: HttpRequest, call_id: int, act, done) -> HttpResponse:
+    """A POST from a call's desk: `act(call)` calls the service; its refusal goes back to the
+    desk as a message, its result to `done(result)` → (success message, where to go or None
+    for the desk)."""
     call = _call_for(request, call_id)
     url = reverse("programme_call", args=[call.pk])
     try:
-        draw = services.spot_check_draw(
-            actor=request.user, call=call, province_code=_level(request.POST.get("province", ""))
-        )
+        result = act(call)
     except ApplicationError as error:
         return _refused(request, error, url)
-    messages.success(
-        request,
-        _("Drawn %(sample)d of %(population)d for the spot check; the others are certified.")
-        % {"sample": len(draw.sample), "population": len(draw.population)},
-    )
-    return redirect(url)
+    message, target = done(result)
+    messages.success(request, message)
+    return redirect(target or url)
+
+
+@login_required
+@require_POST
+def spot_check(request: HttpRequest, call_id: int) -> HttpResponse:
+    def act(call):
+        return services.spot_check_draw(
+            actor=request.user, call=call, province_code=_level(request.POST.get("province", ""))
+        )
+
+    def done(draw):
+        message = _(
+            "Drawn %(sample)d of %(population)d for the spot check; the others are certified."
+        ) % {"sample": len(draw.sample), "population": len(draw.population)}
+        return message, None
+
+    return _call_desk_action(request, call_id, act, done)
 
 
 @login_required
 @require_POST
 def recommend(request: HttpRequest, call_id: int) -> HttpResponse:
-    call = _call_for(request, call_id)
-    url = reverse("programme_call", args=[call.pk])
     province = request.POST.get("province", "")
     tier = request.POST.get("tier", "")
     ranked = []
@@ -256,14 +267,16 @@ def recommend(request: HttpRequest, call_id: int) -> HttpResponse:
         (submission, request.POST.get(f"opinion_{submission.pk}", ""))
         for _rank, _pk, submission in sorted(ranked, key=lambda row: row[:2])
     ]
-    try:
-        services.recommendation_sign(
+
+    def act(call):
+        return services.recommendation_sign(
             actor=request.user, call=call, province_code=province, tier=tier, entries=entries
         )
-    except ApplicationError as error:
-        return _refused(request, error, url)
-    messages.success(request, _("The recommendation is signed and sent to the ministry."))
-    return redirect(url)
+
+    def done(_recommendation):
+        return _("The recommendation is signed and sent to the ministry."), None
+
+    return _call_desk_action(request, call_id, act, done)
 
 
 @login_required
@@ -294,20 +307,19 @@ def formal_check(request: HttpRequest, submission_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def notice_publish(request: HttpRequest, call_id: int) -> HttpResponse:
-    call = _call_for(request, call_id)
-    url = reverse("programme_call", args=[call.pk])
-    try:
-        notice = services.notice_publish(
+    def act(call):
+        return services.notice_publish(
             actor=request.user, call=call, province_code=_level(request.POST.get("province", ""))
         )
-    except ApplicationError as error:
-        return _refused(request, error, url)
-    messages.success(
-        request,
-        _("The public notice runs from %(start)s to %(end)s.")
-        % {"start": notice.starts_on, "end": notice.ends_on},
-    )
-    return redirect("public_notice", notice.pk)
+
+    def done(notice):
+        message = _("The public notice runs from %(start)s to %(end)s.") % {
+            "start": notice.starts_on,
+            "end": notice.ends_on,
+        }
+        return message, reverse("public_notice", args=[notice.pk])
+
+    return _call_desk_action(request, call_id, act, done)
 
 
 @login_required

@@ -52,6 +52,14 @@ def _get_or_404(queryset, **lookup):
         raise Http404(str(error.message)) from error
 
 
+def _report_submission(request: HttpRequest, submission_id: int):
+    """The submission with what its report and certificate read, if the caller may see it."""
+    scoped = report_selectors.report_submission_queryset().filter(
+        pk__in=visible_submissions(request.user).values("pk")
+    )
+    return _get_or_404(scoped, pk=submission_id)
+
+
 def _refused(request: HttpRequest, error: ApplicationError) -> HttpResponse:
     return render(request, "assessment/reports/refused.html", {"error": error}, status=error.status)
 
@@ -63,10 +71,7 @@ def _refused(request: HttpRequest, error: ApplicationError) -> HttpResponse:
 @require_GET
 def submission_report(request: HttpRequest, submission_id: int) -> HttpResponse:
     """The evaluation report of a submission as PDF (?lang=zh-hans|en)."""
-    scoped = report_selectors.report_submission_queryset().filter(
-        pk__in=visible_submissions(request.user).values("pk")
-    )
-    submission = _get_or_404(scoped, pk=submission_id)
+    submission = _report_submission(request, submission_id)
     try:
         report, pdf = report_services.submission_report_pdf(
             submission=submission, language=_report_language(request), user=request.user
@@ -80,10 +85,7 @@ def submission_report(request: HttpRequest, submission_id: int) -> HttpResponse:
 @require_GET
 def submission_certificate(request: HttpRequest, submission_id: int) -> HttpResponse:
     """The certificate of a certification in force as a signed PDF (?lang=zh-hans|en)."""
-    scoped = report_selectors.report_submission_queryset().filter(
-        pk__in=visible_submissions(request.user).values("pk")
-    )
-    submission = _get_or_404(scoped, pk=submission_id)
+    submission = _report_submission(request, submission_id)
     try:
         report, pdf = certificates.certificate_pdf(
             submission=submission, language=_report_language(request), user=request.user

@@ -7,31 +7,20 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from assessment.models import Objection, PublicNotice, Submission
-from assessment.services import programme, reviews
+from assessment.services import programme
 from tests.assessment.api_support import token_client
+from tests.assessment.programme_fixtures import PROVINCE, proposed, recommended, to_notice
 from tests.factories import (
     call_for_applications,
     ministry_official,
     operator,
     pdf_bytes,
-    programme_submission,
     provincial_lead,
     reviewer,
-    to_public_notice,
     uploaded_file,
 )
 
 pytestmark = pytest.mark.django_db
-PROVINCE = "440000"
-
-
-def _proposed(call, count=1):
-    submissions = []
-    for _index in range(count):
-        submission = programme_submission(call=call, tier="leading")
-        reviews.certification_propose(actor=submission.assigned_reviewer, submission=submission)
-        submissions.append(submission)
-    return submissions
 
 
 def _recommend(client, call, submissions):
@@ -48,7 +37,7 @@ def _recommend(client, call, submissions):
 
 def test_recommendation_and_quota_over_the_api():
     call = call_for_applications(quota_leading=1)
-    first, second = _proposed(call, 2)
+    first, second = proposed(call, 2)
     client = token_client(provincial_lead(PROVINCE))
     over = _recommend(client, call, [first, second])
     assert over.status_code == 400
@@ -65,7 +54,7 @@ def test_recommendation_and_quota_over_the_api():
 
 def test_plain_reviewer_cannot_sign_over_the_api():
     call = call_for_applications()
-    (submission,) = _proposed(call)
+    (submission,) = proposed(call)
     response = _recommend(token_client(reviewer(PROVINCE)), call, [submission])
     assert response.status_code == 403
     assert response.json()["code"] == "not_provincial_lead"
@@ -73,7 +62,7 @@ def test_plain_reviewer_cannot_sign_over_the_api():
 
 def test_formal_check_over_the_api_and_operators_are_refused():
     call = call_for_applications()
-    (submission,) = _proposed(call)
+    (submission,) = proposed(call)
     _recommend(token_client(provincial_lead(PROVINCE)), call, [submission])
     own = operator(organisation=submission.platform.organisation)
     refused = token_client(own).post(
@@ -103,18 +92,9 @@ def test_formal_check_over_the_api_and_operators_are_refused():
 
 def _on_notice():
     call = call_for_applications()
-    (submission,) = _proposed(call)
-    programme.recommendation_sign(
-        actor=provincial_lead(PROVINCE),
-        call=call,
-        province_code=PROVINCE,
-        tier="leading",
-        entries=[(submission, "推荐")],
-    )
-    programme.formal_check_decide(
-        actor=ministry_official(), submission=submission, complete=True, eligible=True
-    )
-    to_public_notice(submission, tier="leading")
+    submissions = recommended(call)
+    to_notice(submissions)
+    (submission,) = submissions
     response = token_client(ministry_official()).post(
         f"/api/v1/programme/calls/{call.pk}/notices/", {}, format="json"
     )
@@ -188,7 +168,7 @@ def test_answer_and_publication_over_the_api():
 
 def test_pipeline_over_the_api():
     call = call_for_applications()
-    _proposed(call, 2)
+    proposed(call, 2)
     stages = (
         token_client(ministry_official()).get(f"/api/v1/programme/calls/{call.pk}/pipeline/").json()
     )

@@ -23,6 +23,13 @@ from assessment.models import (
 from assessment.services import programme, reviews
 from assessment.services.evidence_files import in_memory_file
 from assessment.services.submissions import submission_submit
+from tests.assessment.programme_fixtures import (
+    PROVINCE,
+    on_notice,
+    propose,
+    proposed,
+    recommended,
+)
 from tests.factories import (
     OrganisationFactory,
     answered_submission,
@@ -37,20 +44,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-PROVINCE = "440000"
-
-
-def _propose(submission):
-    return reviews.certification_propose(actor=submission.assigned_reviewer, submission=submission)
-
-
-def _recommendable(call, count=1, tier="leading", **fields):
-    submissions = []
-    for _index in range(count):
-        submission = programme_submission(call=call, tier=tier, **fields)
-        _propose(submission)
-        submissions.append(submission)
-    return submissions
 
 
 # --- Calls and the tier applied for --------------------------------------------------------------
@@ -187,7 +180,7 @@ def test_self_assessment_below_basic_is_not_certified():
 def test_sampled_basic_is_certified_by_its_reviewer():
     call = call_for_applications()
     submission = programme_submission(call=call, tier="basic")
-    certification = _propose(submission)
+    certification = propose(submission)
     assert certification.status == "certified"
     assert Submission.objects.get(pk=submission.pk).state == "certified"
 
@@ -198,7 +191,7 @@ def test_sampled_basic_is_certified_by_its_reviewer():
 def test_growth_goes_from_provincial_review_to_the_panel():
     call = call_for_applications()
     submission = programme_submission(call=call, tier="growth")
-    certification = _propose(submission)
+    certification = propose(submission)
     submission.refresh_from_db()
     assert certification.status == "in_programme"
     assert submission.state == "expert_review"
@@ -208,7 +201,7 @@ def test_growth_goes_from_provincial_review_to_the_panel():
 def test_proposal_is_capped_at_the_tier_applied_for():
     call = call_for_applications()
     submission = programme_submission(call=call, tier="growth", result="leading")
-    assert _propose(submission).tier == "growth"
+    assert propose(submission).tier == "growth"
 
 
 # --- Leading: recommendation and quota -----------------------------------------------------------
@@ -216,7 +209,7 @@ def test_proposal_is_capped_at_the_tier_applied_for():
 
 def test_leading_proposal_awaits_the_provinces_recommendation():
     call = call_for_applications()
-    (submission,) = _recommendable(call)
+    (submission,) = proposed(call)
     submission.refresh_from_db()
     assert submission.state == "in_review"
     assert submission.proposed_tier == "leading"
@@ -226,7 +219,7 @@ def test_leading_proposal_awaits_the_provinces_recommendation():
 
 def test_decisions_wait_while_the_proposal_is_on_the_route():
     call = call_for_applications()
-    (submission,) = _recommendable(call)
+    (submission,) = proposed(call)
     with pytest.raises(ApplicationError) as refused:
         reviews.review_decide(
             actor=submission.assigned_reviewer,
@@ -237,9 +230,9 @@ def test_decisions_wait_while_the_proposal_is_on_the_route():
     assert refused.value.code == "proposed_in_programme"
 
 
-def test_signed_recommendation_moves_the_ranked_list_to_recommended():
+def test_signed_recommendation_moves_the_ranked_list_torecommended():
     call = call_for_applications()
-    first, second = _recommendable(call, 2)
+    first, second = proposed(call, 2)
     lead = provincial_lead(PROVINCE)
     recommendation = programme.recommendation_sign(
         actor=lead,
@@ -256,7 +249,7 @@ def test_signed_recommendation_moves_the_ranked_list_to_recommended():
 
 def test_recommendation_over_the_quota_is_refused_and_changes_nothing():
     call = call_for_applications(quota_leading=1)
-    first, second = _recommendable(call, 2)
+    first, second = proposed(call, 2)
     with pytest.raises(ApplicationError) as refused:
         programme.recommendation_sign(
             actor=provincial_lead(PROVINCE),
@@ -276,52 +269,39 @@ def test_province_quota_override_counts_earlier_recommendations():
 
     call = call_for_applications(quota_leading=3)
     ProvinceQuota.objects.create(call=call, region_id=PROVINCE, tier="leading", quota=1)
-    first, second = _recommendable(call, 2)
+    first, second = proposed(call, 2)
     lead = provincial_lead(PROVINCE)
     programme.recommendation_sign(
         actor=lead, call=call, province_code=PROVINCE, tier="leading", entries=[(first, "意见")]
     )
+    assert _refused_recommendation(lead, call, [(second, "意见")]).code == "over_quota"
+
+
+def _refused_recommendation(actor, call, entries) -> ApplicationError:
+    """The error `actor` gets signing PROVINCE's leading recommendation of `entries`."""
     with pytest.raises(ApplicationError) as refused:
         programme.recommendation_sign(
-            actor=lead,
-            call=call,
-            province_code=PROVINCE,
-            tier="leading",
-            entries=[(second, "意见")],
+            actor=actor, call=call, province_code=PROVINCE, tier="leading", entries=entries
         )
-    assert refused.value.code == "over_quota"
+    return refused.value
 
 
 def test_recommendation_without_an_opinion_is_refused():
     call = call_for_applications()
-    (submission,) = _recommendable(call)
-    with pytest.raises(ApplicationError) as refused:
-        programme.recommendation_sign(
-            actor=provincial_lead(PROVINCE),
-            call=call,
-            province_code=PROVINCE,
-            tier="leading",
-            entries=[(submission, "  ")],
-        )
-    assert refused.value.field == "entries.0.opinion"
+    (submission,) = proposed(call)
+    refused = _refused_recommendation(provincial_lead(PROVINCE), call, [(submission, "  ")])
+    assert refused.field == "entries.0.opinion"
     assert Submission.objects.get(pk=submission.pk).state == "in_review"
 
 
 def test_proposer_cannot_sign_the_recommendation():
     call = call_for_applications()
-    (submission,) = _recommendable(call)
+    (submission,) = proposed(call)
     proposer = submission.assigned_reviewer
     proposer.is_lead_reviewer = True
     proposer.save()
-    with pytest.raises(ApplicationError) as refused:
-        programme.recommendation_sign(
-            actor=proposer,
-            call=call,
-            province_code=PROVINCE,
-            tier="leading",
-            entries=[(submission, "意见")],
-        )
-    assert refused.value.code == "proposer_cannot_sign"
+    refused = _refused_recommendation(proposer, call, [(submission, "意见")])
+    assert refused.code == "proposer_cannot_sign"
     assert Submission.objects.get(pk=submission.pk).state == "in_review"
 
 
@@ -335,37 +315,18 @@ def test_proposer_cannot_sign_the_recommendation():
 )
 def test_only_a_lead_of_the_province_signs(signer):
     call = call_for_applications()
-    (submission,) = _recommendable(call)
-    with pytest.raises(ApplicationError) as refused:
-        programme.recommendation_sign(
-            actor=signer(),
-            call=call,
-            province_code=PROVINCE,
-            tier="leading",
-            entries=[(submission, "意见")],
-        )
-    assert refused.value.code == "not_provincial_lead"
+    (submission,) = proposed(call)
+    refused = _refused_recommendation(signer(), call, [(submission, "意见")])
+    assert refused.code == "not_provincial_lead"
     assert Submission.objects.get(pk=submission.pk).state == "in_review"
 
 
 # --- Formal check --------------------------------------------------------------------------------
 
 
-def _recommended(call, count=1):
-    submissions = _recommendable(call, count)
-    programme.recommendation_sign(
-        actor=provincial_lead(PROVINCE),
-        call=call,
-        province_code=PROVINCE,
-        tier="leading",
-        entries=[(submission, "推荐") for submission in submissions],
-    )
-    return submissions
-
-
 def test_formal_check_passes_to_the_expert_panel():
     call = call_for_applications()
-    (submission,) = _recommended(call)
+    (submission,) = recommended(call)
     programme.formal_check_decide(
         actor=ministry_official(), submission=submission, complete=True, eligible=True
     )
@@ -374,7 +335,7 @@ def test_formal_check_passes_to_the_expert_panel():
 
 def test_formal_check_returns_to_the_province_with_a_reason_and_frees_the_quota():
     call = call_for_applications(quota_leading=1)
-    (submission,) = _recommended(call)
+    (submission,) = recommended(call)
     with pytest.raises(ApplicationError) as refused:
         programme.formal_check_decide(
             actor=ministry_official(), submission=submission, complete=False, eligible=True
@@ -403,7 +364,7 @@ def test_formal_check_returns_to_the_province_with_a_reason_and_frees_the_quota(
 
 def test_provincial_official_cannot_do_the_formal_check():
     call = call_for_applications()
-    (submission,) = _recommended(call)
+    (submission,) = recommended(call)
     with pytest.raises(ApplicationError) as refused:
         programme.formal_check_decide(
             actor=provincial_lead(PROVINCE), submission=submission, complete=True, eligible=True
@@ -431,7 +392,7 @@ def test_national_step_never_bypasses_the_province():
 
 def test_legacy_sign_off_cannot_shortcut_the_programme():
     call = call_for_applications()
-    (submission,) = _recommendable(call)
+    (submission,) = proposed(call)
     proposal = Certification.objects.get(submission=submission)
     with pytest.raises(ApplicationError) as refused:
         reviews.certification_sign_off(actor=ministry_official(), certification=proposal)
@@ -449,7 +410,7 @@ def test_central_enterprise_goes_directly_to_the_ministry():
         call=call, tier="leading", platform__organisation=organisation
     )
     with pytest.raises(ApplicationError) as refused:
-        _propose(submission)  # a provincial reviewer
+        propose(submission)  # a provincial reviewer
     assert refused.value.code == "central_enterprise"
     national = ministry_official()
     Submission.objects.filter(pk=submission.pk).update(assigned_reviewer=national)
@@ -480,16 +441,7 @@ def test_notice_period_skips_weekends():
 
 
 def _on_notice(call, count=1):
-    submissions = _recommended(call, count)
-    for submission in submissions:
-        programme.formal_check_decide(
-            actor=ministry_official(), submission=submission, complete=True, eligible=True
-        )
-        to_public_notice(submission, tier="leading")
-    notice = programme.notice_publish(
-        actor=ministry_official(), call=call, province_code=None, starts_on=date(2027, 3, 5)
-    )
-    return notice, submissions
+    return on_notice(call, count, starts_on=date(2027, 3, 5))
 
 
 def _file(entry, today=date(2027, 3, 8), **fields):
@@ -509,7 +461,7 @@ def test_notice_lists_the_proposed_tier():
 
 def test_provincial_official_cannot_publish_the_ministry_notice():
     call = call_for_applications()
-    (submission,) = _recommended(call)
+    (submission,) = recommended(call)
     programme.formal_check_decide(
         actor=ministry_official(), submission=submission, complete=True, eligible=True
     )

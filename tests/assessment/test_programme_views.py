@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from assessment.models import Objection, PublicNotice, Submission
 from assessment.services import programme
+from tests.assessment.programme_fixtures import PROVINCE, on_notice, proposed
 from tests.factories import (
     CertificationFactory,
     PlatformFactory,
@@ -20,34 +21,20 @@ from tests.factories import (
     ministry_official,
     operator,
     pdf_bytes,
-    programme_submission,
     provincial_lead,
     reviewer,
-    to_public_notice,
     uploaded_file,
 )
 
 pytestmark = pytest.mark.django_db
-PROVINCE = "440000"
 ENGLISH = {"django_language": "en"}
-
-
-def _proposed(call, count=1):
-    from assessment.services import reviews
-
-    submissions = []
-    for _index in range(count):
-        submission = programme_submission(call=call, tier="leading")
-        reviews.certification_propose(actor=submission.assigned_reviewer, submission=submission)
-        submissions.append(submission)
-    return submissions
 
 
 def test_overview_shows_pipeline_and_quotas_with_a_fixed_query_count(
     client, django_assert_max_num_queries
 ):
     call = call_for_applications()
-    _proposed(call, 2)
+    proposed(call, 2)
     official = ministry_official()
     client.force_login(official)
     with django_assert_max_num_queries(12):
@@ -58,7 +45,7 @@ def test_overview_shows_pipeline_and_quotas_with_a_fixed_query_count(
     assert stages["in_review"].median_days is not None
     quotas = {row.province.code: row.cells for row in response.context["quotas"]}
     assert quotas[PROVINCE][0] == ("leading", 3, 0, 3)
-    _proposed(call, 3)
+    proposed(call, 3)
     with django_assert_max_num_queries(12):
         client.get(reverse("programme_overview"))
 
@@ -68,23 +55,24 @@ def test_operators_do_not_see_the_programme_desk(client):
     assert client.get(reverse("programme_overview")).status_code == 404
 
 
+def _recommend_form(ranked: dict) -> dict:
+    """The call desk's recommendation form: submission → (rank, opinion)."""
+    form = {"province": PROVINCE, "tier": "leading", "submission": [s.pk for s in ranked]}
+    for submission, (rank, opinion) in ranked.items():
+        form[f"rank_{submission.pk}"] = rank
+        form[f"opinion_{submission.pk}"] = opinion
+    return form
+
+
 def test_lead_signs_a_ranked_recommendation_on_the_call_desk(client):
     call = call_for_applications()
-    first, second = _proposed(call, 2)
+    first, second = proposed(call, 2)
     client.force_login(provincial_lead(PROVINCE))
     page = client.get(reverse("programme_call", args=[call.pk]))
     assert first.platform.name in page.content.decode()
     response = client.post(
         reverse("programme_recommend", args=[call.pk]),
-        {
-            "province": PROVINCE,
-            "tier": "leading",
-            "submission": [first.pk, second.pk],
-            f"rank_{first.pk}": "2",
-            f"rank_{second.pk}": "1",
-            f"opinion_{first.pk}": "意见一",
-            f"opinion_{second.pk}": "意见二",
-        },
+        _recommend_form({first: ("2", "意见一"), second: ("1", "意见二")}),
     )
     assert response.status_code == 302
     assert set(Submission.objects.values_list("state", flat=True)) == {"recommended"}
@@ -92,19 +80,11 @@ def test_lead_signs_a_ranked_recommendation_on_the_call_desk(client):
 
 def test_recommendation_over_quota_shows_the_error_and_changes_nothing(client):
     call = call_for_applications(quota_leading=1)
-    first, second = _proposed(call, 2)
+    first, second = proposed(call, 2)
     client.force_login(provincial_lead(PROVINCE))
     response = client.post(
         reverse("programme_recommend", args=[call.pk]),
-        {
-            "province": PROVINCE,
-            "tier": "leading",
-            "submission": [first.pk, second.pk],
-            f"rank_{first.pk}": "1",
-            f"rank_{second.pk}": "2",
-            f"opinion_{first.pk}": "意见",
-            f"opinion_{second.pk}": "意见",
-        },
+        _recommend_form({first: ("1", "意见"), second: ("2", "意见")}),
         follow=True,
     )
     assert "配额" in response.content.decode()
@@ -113,7 +93,7 @@ def test_recommendation_over_quota_shows_the_error_and_changes_nothing(client):
 
 def test_ministry_formal_check_on_the_desk(client):
     call = call_for_applications()
-    (submission,) = _proposed(call)
+    (submission,) = proposed(call)
     programme.recommendation_sign(
         actor=provincial_lead(PROVINCE),
         call=call,
@@ -149,19 +129,7 @@ def test_another_organisations_operator_gets_404(client):
 
 
 def _notice(call):
-    (submission,) = _proposed(call)
-    programme.recommendation_sign(
-        actor=provincial_lead(PROVINCE),
-        call=call,
-        province_code=PROVINCE,
-        tier="leading",
-        entries=[(submission, "推荐")],
-    )
-    programme.formal_check_decide(
-        actor=ministry_official(), submission=submission, complete=True, eligible=True
-    )
-    to_public_notice(submission, tier="leading")
-    notice = programme.notice_publish(actor=ministry_official(), call=call, province_code=None)
+    notice, (submission,) = on_notice(call)
     return notice, submission
 
 
@@ -281,20 +249,7 @@ def test_public_notice_page_query_count_does_not_grow_with_the_list(client):
     call = call_for_applications(quota_leading=10)
     counts = []
     for size in (1, 3):
-        submissions = _proposed(call, size)
-        programme.recommendation_sign(
-            actor=provincial_lead(PROVINCE),
-            call=call,
-            province_code=PROVINCE,
-            tier="leading",
-            entries=[(submission, "推荐") for submission in submissions],
-        )
-        for submission in submissions:
-            programme.formal_check_decide(
-                actor=ministry_official(), submission=submission, complete=True, eligible=True
-            )
-            to_public_notice(submission, tier="leading")
-        notice = programme.notice_publish(actor=ministry_official(), call=call, province_code=None)
+        notice, _submissions = on_notice(call, size)
         for entry in notice.entries.all():
             programme.objection_file(entry=entry, name="甲", phone="1", text="异议")
         with CaptureQueriesContext(connection) as queries:
@@ -311,7 +266,7 @@ def test_pipeline_waits_count_from_entering_the_stage():
     from assessment.selectors.programme import pipeline
 
     call = call_for_applications()
-    (submission,) = _proposed(call)
+    (submission,) = proposed(call)
     programme.recommendation_sign(
         actor=provincial_lead(PROVINCE),
         call=call,

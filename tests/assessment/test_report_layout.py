@@ -121,7 +121,7 @@ def test_rendered_pages_keep_the_edges_clear(samples, document, tmp_path):
     for x in range(width):
         for y in (*range(edge), *range(height - edge, height)):
             assert image.getpixel((x, y)) > 245
-    inked = sum(1 for value in image.getdata() if value < 128)
+    inked = sum(image.histogram()[:128])  # pixels darker than mid-grey
     assert inked > 500  # the page is not blank
 
 

@@ -2,6 +2,7 @@
 recommendations, formal checks, notices, objections and publications. Each endpoint calls the
 service the web calls, with the same rules and permissions; public reads need no sign-in."""
 
+from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, permissions, status
@@ -9,7 +10,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from assessment.api import serializers_programme as s
-from assessment.api.views.submissions import submission_in_scope
+from assessment.api.views.actions import ActionView, SubmissionActionView
 from assessment.errors import ApplicationError, NotFound
 from assessment.models import (
     CallForApplications,
@@ -25,9 +26,20 @@ from assessment.services import programme as services
 from assessment.views.programme import _is_official
 
 
+def _not_found() -> NotFound:
+    return NotFound("not_found", _("That page does not exist or you may not see it."))
+
+
+def _found(instance):
+    """`instance`, or the API's 404 when the lookup found nothing."""
+    if instance is None:
+        raise _not_found()
+    return instance
+
+
 def _require_official(request) -> None:
     if not _is_official(request.user):
-        raise NotFound("not_found", _("That page does not exist or you may not see it."))
+        raise _not_found()
 
 
 def _call(request, call_id: int):
@@ -38,6 +50,28 @@ def _call(request, call_id: int):
 class PublicView(generics.GenericAPIView):
     authentication_classes = []
     permission_classes = [permissions.AllowAny]
+
+
+class CallActionView(ActionView):
+    """An action on the call in the URL, for officials who see it."""
+
+    queryset = CallForApplications.objects.none()
+
+    def target(self, request, call_id, **kwargs):
+        return _call(request, call_id)
+
+
+class LevelActionView(CallActionView):
+    """A call's action at one level, the ministry's (no province) or a province's: `service`
+    takes the actor, the call and the province code."""
+
+    serializer_class = s.ProvinceSerializer
+    service = None
+
+    def perform(self, call, data):
+        return self.service(
+            actor=self.request.user, call=call, province_code=data.get("province") or None
+        )
 
 
 @extend_schema(tags=["programme"], summary=_("Calls for applications in your scope"))
@@ -98,20 +132,9 @@ class PipelineView(generics.GenericAPIView):
     request=s.ProvinceSerializer,
     responses={201: s.SpotCheckDrawSerializer},
 )
-class SpotCheckView(generics.GenericAPIView):
-    queryset = CallForApplications.objects.none()
-    serializer_class = s.ProvinceSerializer
-
-    def post(self, request, call_id):
-        call = _call(request, call_id)
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        draw = services.spot_check_draw(
-            actor=request.user,
-            call=call,
-            province_code=serializer.validated_data.get("province") or None,
-        )
-        return Response(s.SpotCheckDrawSerializer(draw).data, status=status.HTTP_201_CREATED)
+class SpotCheckView(LevelActionView):
+    response_serializer_class = s.SpotCheckDrawSerializer
+    service = staticmethod(services.spot_check_draw)
 
 
 @extend_schema(tags=["programme"], summary=_("The call's signed recommendations"))
@@ -175,21 +198,18 @@ class RecommendationsView(generics.ListCreateAPIView):
     request=s.FormalCheckWriteSerializer,
     responses={201: s.FormalCheckSerializer},
 )
-class FormalCheckView(generics.GenericAPIView):
+class FormalCheckView(SubmissionActionView):
     serializer_class = s.FormalCheckWriteSerializer
+    response_serializer_class = s.FormalCheckSerializer
 
-    def post(self, request, pk):
-        submission = submission_in_scope(request, pk)
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        check = services.formal_check_decide(
-            actor=request.user,
+    def perform(self, submission, data):
+        return services.formal_check_decide(
+            actor=self.request.user,
             submission=submission,
-            complete=serializer.validated_data["complete"],
-            eligible=serializer.validated_data["eligible"],
-            reason=serializer.validated_data.get("reason", ""),
+            complete=data["complete"],
+            eligible=data["eligible"],
+            reason=data.get("reason", ""),
         )
-        return Response(s.FormalCheckSerializer(check).data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema(
@@ -198,17 +218,13 @@ class FormalCheckView(generics.GenericAPIView):
     request=s.TierAppliedSerializer,
     responses={200: s.TierAppliedSerializer},
 )
-class TierAppliedView(generics.GenericAPIView):
+class TierAppliedView(SubmissionActionView):
     serializer_class = s.TierAppliedSerializer
+    response_status = status.HTTP_200_OK
 
-    def post(self, request, pk):
-        submission = submission_in_scope(request, pk)
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        services.tier_apply(
-            actor=request.user, submission=submission, tier=serializer.validated_data["tier"]
-        )
-        return Response({"tier": serializer.validated_data["tier"]})
+    def perform(self, submission, data):
+        services.tier_apply(actor=self.request.user, submission=submission, tier=data["tier"])
+        return {"tier": data["tier"]}
 
 
 @extend_schema(
@@ -217,26 +233,30 @@ class TierAppliedView(generics.GenericAPIView):
     request=s.ProvinceSerializer,
     responses={201: s.NoticeSerializer},
 )
-class NoticePublishView(generics.GenericAPIView):
-    queryset = CallForApplications.objects.none()
-    serializer_class = s.ProvinceSerializer
-
-    def post(self, request, call_id):
-        call = _call(request, call_id)
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        notice = services.notice_publish(
-            actor=request.user,
-            call=call,
-            province_code=serializer.validated_data.get("province") or None,
-        )
-        return Response(s.NoticeSerializer(notice).data, status=status.HTTP_201_CREATED)
+class NoticePublishView(LevelActionView):
+    response_serializer_class = s.NoticeSerializer
+    service = staticmethod(services.notice_publish)
 
 
 def _notices():
     return PublicNotice.objects.prefetch_related(
         "entries__submission__platform__organisation", "entries__objections"
     ).order_by("-published_at")
+
+
+def publications():
+    """Publications, newest first, each notice with its certified entries
+    (`certified_entries`, what PublicationSerializer lists)."""
+    certified = NoticeEntry.objects.filter(
+        withdrawn_at__isnull=True, submission__state="certified"
+    ).select_related("submission__platform", "submission__certification")
+    return (
+        Publication.objects.select_related("notice")
+        .prefetch_related(
+            Prefetch("notice__entries", queryset=certified, to_attr="certified_entries")
+        )
+        .order_by("-published_at")
+    )
 
 
 @extend_schema(tags=["public"], summary=_("Public notices with their lists and answers"), auth=[])
@@ -267,27 +287,24 @@ class NoticeDetailView(PublicView, generics.RetrieveAPIView):
     responses={201: s.ObjectionSerializer},
     auth=[],
 )
-class ObjectionFileView(PublicView):
+class ObjectionFileView(PublicView, ActionView):
     serializer_class = s.ObjectionWriteSerializer
+    response_serializer_class = s.ObjectionSerializer
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
-    def post(self, request, entry_id):
-        entry = NoticeEntry.objects.filter(pk=entry_id).first()
-        if entry is None:
-            raise NotFound("not_found", _("That page does not exist or you may not see it."))
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        objection = services.objection_file(
+    def target(self, request, entry_id):
+        return _found(NoticeEntry.objects.filter(pk=entry_id).first())
+
+    def perform(self, entry, data):
+        return services.objection_file(
             entry=entry,
             name=data["name"],
             phone=data["phone"],
             text=data["text"],
             organisation=data.get("organisation", ""),
             email=data.get("email", ""),
-            files=request.FILES.getlist("file"),
+            files=self.request.FILES.getlist("file"),
         )
-        return Response(s.ObjectionSerializer(objection).data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema(
@@ -296,26 +313,27 @@ class ObjectionFileView(PublicView):
     request=s.ObjectionAnswerSerializer,
     responses={200: s.ObjectionSerializer},
 )
-class ObjectionAnswerView(generics.GenericAPIView):
+class ObjectionAnswerView(ActionView):
     serializer_class = s.ObjectionAnswerSerializer
+    response_serializer_class = s.ObjectionSerializer
+    response_status = status.HTTP_200_OK
 
-    def post(self, request, objection_id):
+    def target(self, request, objection_id):
         _require_official(request)
-        objection = get_visible_or_404(
+        return get_visible_or_404(
             Objection.objects.filter(
                 entry__submission__in=visible_submissions(request.user).values("pk")
             ),
             pk=objection_id,
         )
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        answered = services.objection_answer(
-            actor=request.user,
+
+    def perform(self, objection, data):
+        return services.objection_answer(
+            actor=self.request.user,
             objection=objection,
-            upheld=serializer.validated_data["upheld"],
-            answer=serializer.validated_data["answer"],
+            upheld=data["upheld"],
+            answer=data["answer"],
         )
-        return Response(s.ObjectionSerializer(answered).data)
 
 
 @extend_schema(
@@ -324,16 +342,17 @@ class ObjectionAnswerView(generics.GenericAPIView):
     request=None,
     responses={201: s.PublicationSerializer},
 )
-class PublicationIssueView(generics.GenericAPIView):
+class PublicationIssueView(ActionView):
     serializer_class = s.PublicationSerializer
+    reads_body = False
 
-    def post(self, request, notice_id):
+    def target(self, request, notice_id):
         _require_official(request)
-        notice = PublicNotice.objects.filter(pk=notice_id).first()
-        if notice is None:
-            raise NotFound("not_found", _("That page does not exist or you may not see it."))
-        publication = services.publication_issue(actor=request.user, notice=notice)
-        return Response(s.PublicationSerializer(publication).data, status=status.HTTP_201_CREATED)
+        return _found(PublicNotice.objects.filter(pk=notice_id).first())
+
+    def perform(self, notice, data):
+        publication = services.publication_issue(actor=self.request.user, notice=notice)
+        return publications().get(pk=publication.pk)
 
 
 @extend_schema(tags=["public"], summary=_("Published lists with their decision numbers"), auth=[])
@@ -342,4 +361,4 @@ class PublicationListView(PublicView, generics.ListAPIView):
     pagination_class = None
 
     def get_queryset(self):
-        return Publication.objects.select_related("notice").order_by("-published_at")
+        return publications()

@@ -17,6 +17,7 @@ from assessment.api.serializers import (
     RevisionSerializer,
     SubmissionSerializer,
 )
+from assessment.api.views.actions import ActionView, SubmissionActionView
 from assessment.api.views.submissions import submission_in_scope, submissions_for_list
 from assessment.errors import ApplicationError
 from assessment.models import Certification, ReviewDecision, Role, User
@@ -47,14 +48,12 @@ def certification_in_scope(request, certification_id: int) -> Certification:
     request=AssignSerializer,
     responses={200: SubmissionSerializer},
 )
-class AssignView(generics.GenericAPIView):
+class AssignView(SubmissionActionView):
     serializer_class = AssignSerializer
 
-    def post(self, request, pk):
-        submission = submission_in_scope(request, pk)
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        reviewer_id = serializer.validated_data.get("reviewer")
+    def perform(self, submission, data):
+        request = self.request
+        reviewer_id = data.get("reviewer")
         if reviewer_id is None or reviewer_id == request.user.pk:
             reviewer = request.user
         else:
@@ -77,12 +76,12 @@ class AssignView(generics.GenericAPIView):
     request=None,
     responses={200: SubmissionSerializer},
 )
-class StartReviewView(generics.GenericAPIView):
+class StartReviewView(SubmissionActionView):
     serializer_class = SubmissionSerializer
+    reads_body = False
 
-    def post(self, request, pk):
-        submission = submission_in_scope(request, pk)
-        services.review_start(actor=request.user, submission=submission)
+    def perform(self, submission, data):
+        services.review_start(actor=self.request.user, submission=submission)
         return _submission_response(self, submission.pk)
 
 
@@ -130,18 +129,15 @@ class DecisionsView(generics.ListAPIView):
     request=RevisionSerializer,
     responses={200: SubmissionSerializer},
 )
-class RequestRevisionView(generics.GenericAPIView):
+class RequestRevisionView(SubmissionActionView):
     serializer_class = RevisionSerializer
 
-    def post(self, request, pk):
-        submission = submission_in_scope(request, pk)
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+    def perform(self, submission, data):
         services.review_request_revision(
-            actor=request.user,
+            actor=self.request.user,
             submission=submission,
-            question_codes=serializer.validated_data["question_codes"],
-            message=serializer.validated_data["message"],
+            question_codes=data["question_codes"],
+            message=data["message"],
         )
         return _submission_response(self, submission.pk)
 
@@ -152,13 +148,12 @@ class RequestRevisionView(generics.GenericAPIView):
     request=None,
     responses={201: CertificationSerializer},
 )
-class CertifyView(generics.GenericAPIView):
+class CertifyView(SubmissionActionView):
     serializer_class = CertificationSerializer
+    reads_body = False
 
-    def post(self, request, pk):
-        submission = submission_in_scope(request, pk)
-        certification = services.certification_propose(actor=request.user, submission=submission)
-        return Response(self.get_serializer(certification).data, status=status.HTTP_201_CREATED)
+    def perform(self, submission, data):
+        return services.certification_propose(actor=self.request.user, submission=submission)
 
 
 @extend_schema(
@@ -167,20 +162,23 @@ class CertifyView(generics.GenericAPIView):
     request=ConflictSerializer,
     responses={201: ConflictSerializer},
 )
-class ConflictView(generics.GenericAPIView):
+class ConflictView(SubmissionActionView):
     serializer_class = ConflictSerializer
 
-    def post(self, request, pk):
-        submission = submission_in_scope(request, pk)
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+    def perform(self, submission, data):
         declaration = services.conflict_declare(
-            reviewer=request.user,
+            reviewer=self.request.user,
             organisation=submission.platform.organisation,
-            reason=serializer.validated_data["reason"],
+            reason=data["reason"],
         )
-        body = {"organisation": declaration.organisation_id, "declared_at": declaration.declared_at}
-        return Response(self.get_serializer(body).data, status=status.HTTP_201_CREATED)
+        return {"organisation": declaration.organisation_id, "declared_at": declaration.declared_at}
+
+
+class CertificationActionView(ActionView):
+    """An action on the certification in the URL, whose submission the caller may see."""
+
+    def target(self, request, certification_id):
+        return certification_in_scope(request, certification_id)
 
 
 @extend_schema(tags=["certifications"], summary=_("One certification (or proposal)"))
@@ -197,13 +195,13 @@ class CertificationView(generics.RetrieveAPIView):
     request=None,
     responses={200: CertificationSerializer},
 )
-class SignOffView(generics.GenericAPIView):
+class SignOffView(CertificationActionView):
     serializer_class = CertificationSerializer
+    reads_body = False
+    response_status = status.HTTP_200_OK
 
-    def post(self, request, certification_id):
-        certification = certification_in_scope(request, certification_id)
-        signed = services.certification_sign_off(actor=request.user, certification=certification)
-        return Response(self.get_serializer(signed).data)
+    def perform(self, certification, data):
+        return services.certification_sign_off(actor=self.request.user, certification=certification)
 
 
 @extend_schema(
@@ -212,17 +210,12 @@ class SignOffView(generics.GenericAPIView):
     request=ReasonSerializer,
     responses={204: None},
 )
-class DeclineView(generics.GenericAPIView):
+class DeclineView(CertificationActionView):
     serializer_class = ReasonSerializer
 
-    def post(self, request, certification_id):
-        certification = certification_in_scope(request, certification_id)
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+    def perform(self, certification, data):
         services.certification_decline(
-            actor=request.user,
-            certification=certification,
-            reason=serializer.validated_data["reason"],
+            actor=self.request.user, certification=certification, reason=data["reason"]
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -233,16 +226,12 @@ class DeclineView(generics.GenericAPIView):
     request=ReasonSerializer,
     responses={200: CertificationSerializer},
 )
-class RevokeView(generics.GenericAPIView):
+class RevokeView(CertificationActionView):
     serializer_class = ReasonSerializer
+    response_serializer_class = CertificationSerializer
+    response_status = status.HTTP_200_OK
 
-    def post(self, request, certification_id):
-        certification = certification_in_scope(request, certification_id)
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        revoked = services.certification_revoke(
-            actor=request.user,
-            certification=certification,
-            reason=serializer.validated_data["reason"],
+    def perform(self, certification, data):
+        return services.certification_revoke(
+            actor=self.request.user, certification=certification, reason=data["reason"]
         )
-        return Response(CertificationSerializer(revoked).data)
