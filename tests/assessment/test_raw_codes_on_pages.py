@@ -17,10 +17,6 @@ pytestmark = pytest.mark.django_db
 # A lone lower-case word: how a code looks ("active"), whether or not it is a choice's code.
 _LOWER_WORD = re.compile(r"[a-z][a-z_]+")
 _UNDERSCORED = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
-# The dashboards' "met" column says "yes"/"no", the words its CSV and XLSX exports carry (and
-# tests/assessment/test_dashboard_exports.py holds page and export to the same text): to be
-# capitalised at the source, assessment/selectors/dashboards.py, by the dashboards' owner.
-_NOT_YET = {"yes", "no"}
 
 
 def _leaks(html: str, codes: set[str]) -> list[str]:
@@ -29,7 +25,7 @@ def _leaks(html: str, codes: set[str]) -> list[str]:
     found = []
     for text in visible_texts(html):
         words = text.text.strip(" :·()")
-        if (words in codes or _LOWER_WORD.fullmatch(words)) and words not in _NOT_YET:
+        if words in codes or _LOWER_WORD.fullmatch(words):
             found.append(text.text)
         found += [word for word in _UNDERSCORED.findall(text.text) if word in codes]
     return found

@@ -38,7 +38,7 @@ DECISION_COLUMNS = {
 def _yes_no(value: bool | None) -> str | None:
     if value is None:
         return None
-    return str(_("yes")) if value else str(_("no"))
+    return str(_("Yes")) if value else str(_("No"))
 
 
 def _table(title, columns, rows, *, header: int = 0) -> dict:
