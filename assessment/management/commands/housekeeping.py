@@ -1,5 +1,6 @@
 """`manage.py housekeeping`: clear expired sessions, prune old task results, recover batches of
-dead workers, expire batch ZIPs and unused stored reports, forget old worker heartbeats.
+dead workers, expire batch ZIPs and unused stored reports, forget old worker heartbeats, and
+once a day (Asia/Shanghai) start the monitoring run (`manage.py monitoring_daily`).
 
 Safe to run from several hosts at once (a systemd timer on each): on PostgreSQL one run holds
 an advisory lock, elsewhere a lock in the shared cache; the others print that and do nothing.
@@ -14,11 +15,13 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from assessment.models import WorkerHeartbeat
+from assessment.services.monitoring import monitoring_daily
+from assessment.services.monitoring.common import remind_once
 from assessment.services.report_batches import report_batches_expire, report_batches_recover
 from assessment.services.report_store import stored_reports_expire
 
@@ -62,6 +65,7 @@ def housekeeping_run(*, now=None) -> dict:
     recovered = report_batches_recover(now=now)
     forgotten, _ = WorkerHeartbeat.objects.filter(beat_at__lt=now - timedelta(days=1)).delete()
     return {
+        "monitoring_daily_run": monitoring_daily_once(today=timezone.localdate(now)),
         "task_results_pruned": pruned,
         "batch_reports_resumed": recovered["resumed"],
         "batches_failed": recovered["failed"],
@@ -70,6 +74,16 @@ def housekeeping_run(*, now=None) -> dict:
         "stored_reports_expired": stored_reports_expire(now=now),
         "heartbeats_forgotten": forgotten,
     }
+
+
+def monitoring_daily_once(*, today) -> bool:
+    """The day's monitoring run, the first time housekeeping runs on `today` (a key per day,
+    committed with the run: a run that fails is tried again five minutes later)."""
+    with transaction.atomic():
+        if not remind_once(f"monitoring-daily:{today.isoformat()}"):
+            return False
+        monitoring_daily(today=today)
+    return True
 
 
 class Command(BaseCommand):

@@ -22,6 +22,7 @@ from assessment.views.operator.organisation import (
     platform_edit,
 )
 from assessment.views.operator.questionnaire import autosave, confirm_copied, questionnaire
+from assessment.views.operator.renewal import renewal_apply
 from assessment.views.operator.submitting import (
     evidence_download,
     submission_submit,
@@ -44,6 +45,7 @@ __all__ = [
     "platform_create",
     "platform_edit",
     "questionnaire",
+    "renewal_apply",
     "submission_continue",
     "submission_start",
     "submission_submit",

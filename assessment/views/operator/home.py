@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from assessment.errors import ApplicationError
 from assessment.models import AssessmentCycle
 from assessment.permissions import visible_platforms
+from assessment.selectors import monitoring as monitoring_selectors
 from assessment.selectors import submissions as selectors
 from assessment.services import submissions as services
 from assessment.views.operator.common import _questionnaire_url, _submission, operator_required
@@ -20,9 +21,12 @@ from assessment.views.operator.common import _questionnaire_url, _submission, op
 def operator_home(request: HttpRequest) -> HttpResponse:
     rows = selectors.operator_home_rows(request.user)
     has_platforms = bool(rows) or visible_platforms(request.user).exists()
-    return render(
-        request, "assessment/operator/home.html", {"rows": rows, "has_platforms": has_platforms}
-    )
+    # Only what calls for action here; the organisation page lists every certification.
+    renewals = [
+        row for row in monitoring_selectors.operator_certifications(request.user) if row.offer
+    ]
+    context = {"rows": rows, "has_platforms": has_platforms, "certification_rows": renewals}
+    return render(request, "assessment/operator/home.html", context)
 
 
 @operator_required

@@ -15,6 +15,7 @@ from assessment.forms_questionnaire import (
     PlatformForm,
 )
 from assessment.permissions import visible_platforms
+from assessment.selectors import monitoring as monitoring_selectors
 from assessment.selectors import submissions as selectors
 from assessment.services import organisations as organisation_services
 from assessment.views.operator.common import operator_required
@@ -48,6 +49,7 @@ def organisation_detail(request: HttpRequest) -> HttpResponse:
         "organisation": request.user.organisation,
         "platforms": selectors.organisation_platforms(request.user),
         "members": selectors.organisation_members(request.user),
+        "certification_rows": monitoring_selectors.operator_certifications(request.user),
         "invite_form": invite_form,
     }
     return render(request, "assessment/operator/organisation.html", context, status=status)
