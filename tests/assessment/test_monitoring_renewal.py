@@ -158,3 +158,33 @@ def test_anyone_but_the_platforms_operators_gets_a_404(client, who):
     assert client.get(_url(certification)).status_code == 404
     assert client.post(_url(certification)).status_code == 404
     assert not Renewal.objects.exists()
+
+
+# --- The API -----------------------------------------------------------------------------------
+
+
+def _api_url(certification):
+    return reverse("api-renew", args=[certification.pk])
+
+
+def test_the_api_starts_the_renewal_and_refuses_a_second(client):
+    certification, cycle = _expiring()
+    _signed_in(client, _operator_of(certification))
+    created = client.post(_api_url(certification))
+    assert created.status_code == 201
+    renewal = Renewal.objects.get(renews=certification).submission
+    assert created.json()["id"] == renewal.pk and renewal.cycle == cycle
+    again = client.post(_api_url(certification), HTTP_ACCEPT_LANGUAGE="en")
+    assert again.status_code == 409
+    assert again.json()["code"] == "renewal_open"
+    assert Renewal.objects.count() == 1
+
+
+def test_the_api_refuses_out_of_the_window_and_hides_others_certifications(client):
+    certification, _cycle = _expiring(days_left=RENEWAL_WINDOW_DAYS + 1)
+    _signed_in(client, _operator_of(certification))
+    refused = client.post(_api_url(certification))
+    assert (refused.status_code, refused.json()["code"]) == (400, "renewal_not_yet")
+    _signed_in(client, operator())
+    assert client.post(_api_url(certification)).status_code == 404
+    assert not Renewal.objects.exists()
