@@ -7,6 +7,7 @@ an advisory lock, elsewhere a lock in the shared cache; the others print that an
 """
 
 import json
+import logging
 import uuid
 from contextlib import contextmanager
 from datetime import timedelta
@@ -24,6 +25,8 @@ from assessment.services.monitoring import monitoring_daily
 from assessment.services.monitoring.common import remind_once
 from assessment.services.report_batches import report_batches_expire, report_batches_recover
 from assessment.services.report_store import stored_reports_expire
+
+logger = logging.getLogger(__name__)
 
 # pg_try_advisory_lock takes a 64-bit key: a fixed one for this command.
 ADVISORY_KEY = 0x504D41484B  # "PMAHK"
@@ -65,7 +68,6 @@ def housekeeping_run(*, now=None) -> dict:
     recovered = report_batches_recover(now=now)
     forgotten, _ = WorkerHeartbeat.objects.filter(beat_at__lt=now - timedelta(days=1)).delete()
     return {
-        "monitoring_daily_run": monitoring_daily_once(today=timezone.localdate(now)),
         "task_results_pruned": pruned,
         "batch_reports_resumed": recovered["resumed"],
         "batches_failed": recovered["failed"],
@@ -73,7 +75,17 @@ def housekeeping_run(*, now=None) -> dict:
         "batches_expired": report_batches_expire(now=now),
         "stored_reports_expired": stored_reports_expire(now=now),
         "heartbeats_forgotten": forgotten,
+        "monitoring_daily_run": _monitoring_daily(today=timezone.localdate(now)),
     }
+
+
+def _monitoring_daily(*, today) -> bool:
+    # A failing monitoring run must not stop the clean-up; it is logged and tried again.
+    try:
+        return monitoring_daily_once(today=today)
+    except Exception:
+        logger.exception("The monitoring run of %s failed", today)
+        return False
 
 
 def monitoring_daily_once(*, today) -> bool:
