@@ -1,7 +1,7 @@
 """Reads for annual monitoring: the official's screen (per platform: each monitored value
 against last year's and the tier's criteria, the flags, the decisions), monitoring compliance
 per province, the operator's returns and certifications with the renewal each may have. Each in
-a fixed number of queries (a renewal offer adds two per certification in its window)."""
+a fixed number of queries."""
 
 from __future__ import annotations
 
@@ -31,8 +31,10 @@ from assessment.permissions import visible_monitoring_returns, visible_platforms
 from assessment.services.monitoring.renewal import (
     ENDED_WITHOUT_CERTIFICATION,
     RenewalOffer,
-    renewal_offer,
+    choose_cycle,
+    open_cycles,
     renewal_opens_on,
+    renewal_refusal,
 )
 from questionnaires.choices import Tier
 from questionnaires.rubric import QuestionType, Rubric
@@ -301,13 +303,31 @@ def operator_certifications(user: User, today: date | None = None) -> list[Certi
         )
         .order_by("valid_until", "submission__platform__name", "id")
     )
+    certifications = list(certifications)
+    cycles = open_cycles(today) if certifications else []
+    taken = set(
+        Submission.objects.filter(
+            platform_id__in={c.submission.platform_id for c in certifications}, cycle__in=cycles
+        ).values_list("platform_id", "cycle_id")
+        if cycles
+        else ()
+    )
     rows = []
     for certification in certifications:
         under_way = list(certification.renewals.all())
+        offer = None
+        if renewal_refusal(certification, today, under_way=bool(under_way)) is None:
+            cycle = choose_cycle(certification, cycles, taken)
+            if cycle is not None:
+                offer = RenewalOffer(
+                    certification=certification,
+                    cycle=cycle,
+                    opens_on=renewal_opens_on(certification),
+                )
         rows.append(
             CertificationRow(
                 certification=certification,
-                offer=None if under_way else renewal_offer(certification, today),
+                offer=offer,
                 renewal=under_way[0].submission if under_way else None,
                 opens_on=renewal_opens_on(certification),
                 in_window=renewal_opens_on(certification) <= today,

@@ -4,6 +4,8 @@ step, the new submission copied from the certified one, and every refusal (nothi
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,6 +15,7 @@ from tests.factories import (
     AnswerFactory,
     CertificationFactory,
     CycleFactory,
+    PlatformFactory,
     SubmissionFactory,
     operator,
     reviewer,
@@ -158,6 +161,30 @@ def test_anyone_but_the_platforms_operators_gets_a_404(client, who):
     assert client.get(_url(certification)).status_code == 404
     assert client.post(_url(certification)).status_code == 404
     assert not Renewal.objects.exists()
+
+
+def test_the_home_page_asks_the_same_number_of_queries_for_one_or_three_renewals(client):
+    certification, _cycle = _expiring()
+    organisation = certification.submission.platform.organisation
+    person = _operator_of(certification)
+    _signed_in(client, person)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get(reverse("operator_home")).content.decode()
+        return len(captured), page.count('data-certification="')
+
+    one = queries()
+    for _ in range(2):
+        platform = PlatformFactory(organisation=organisation)
+        CertificationFactory(
+            submission=SubmissionFactory(platform=platform, state="certified"),
+            valid_until=_today() + timedelta(days=50),
+        )
+    CycleFactory()  # later than the new certifications' cycles
+    three = queries()
+    assert (one[1], three[1]) == (1, 3)
+    assert three[0] == one[0]
 
 
 # --- The API -----------------------------------------------------------------------------------

@@ -49,21 +49,46 @@ def renewal_opens_on(certification: Certification) -> date | None:
     return certification.valid_until - timedelta(days=RENEWAL_WINDOW_DAYS)
 
 
-def renewal_cycle(certification: Certification, today: date) -> AssessmentCycle | None:
-    """The latest open cycle after the certified one in which the platform has no submission."""
-    certified = certification.submission
-    return (
-        AssessmentCycle.objects.filter(
-            opens_on__lte=today, closes_on__gte=today, opens_on__gt=certified.cycle.opens_on
+def open_cycles(today: date) -> list[AssessmentCycle]:
+    return list(
+        AssessmentCycle.objects.filter(opens_on__lte=today, closes_on__gte=today).order_by(
+            "-opens_on", "-id"
         )
-        .exclude(submissions__platform_id=certified.platform_id)
-        .order_by("-opens_on", "-id")
-        .first()
     )
 
 
-def renewal_refusal(certification: Certification, today: date) -> ApplicationError | None:
-    """Why `certification` cannot be renewed today, or None when it can (no cycle check)."""
+def choose_cycle(
+    certification: Certification,
+    cycles: list[AssessmentCycle],
+    taken: set[tuple[int, int]],
+) -> AssessmentCycle | None:
+    """The latest of the open `cycles` after the certified one in which the platform has no
+    submission (`taken` holds (platform id, cycle id) pairs); pure, so a page can decide for
+    many certifications with the same two queries."""
+    certified = certification.submission
+    for cycle in cycles:  # latest first
+        if cycle.opens_on <= certified.cycle.opens_on:
+            return None
+        if (certified.platform_id, cycle.pk) not in taken:
+            return cycle
+    return None
+
+
+def renewal_cycle(certification: Certification, today: date) -> AssessmentCycle | None:
+    cycles = open_cycles(today)
+    taken = set(
+        Submission.objects.filter(
+            platform_id=certification.submission.platform_id, cycle__in=cycles
+        ).values_list("platform_id", "cycle_id")
+    )
+    return choose_cycle(certification, cycles, taken)
+
+
+def renewal_refusal(
+    certification: Certification, today: date, *, under_way: bool | None = None
+) -> ApplicationError | None:
+    """Why `certification` cannot be renewed today, or None when it can (no cycle check).
+    `under_way`: whether a renewal is under way, when the caller already knows."""
     if certification.status != CertificationStatus.CERTIFIED or certification.valid_until is None:
         return ApplicationError("not_certified", _("Only a certification in force can be renewed."))
     if certification.valid_until < today:
@@ -85,10 +110,13 @@ def renewal_refusal(certification: Certification, today: date) -> ApplicationErr
             )
             % {"date": opens_on.isoformat()},
         )
-    under_way = Renewal.objects.filter(renews=certification).exclude(
-        submission__state__in=ENDED_WITHOUT_CERTIFICATION
-    )
-    if under_way.exists():
+    if under_way is None:
+        under_way = (
+            Renewal.objects.filter(renews=certification)
+            .exclude(submission__state__in=ENDED_WITHOUT_CERTIFICATION)
+            .exists()
+        )
+    if under_way:
         return Conflict(
             "renewal_open", _("A renewal of this certification has already been applied for.")
         )
