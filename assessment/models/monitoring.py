@@ -56,6 +56,8 @@ class MonitoringFlag(models.TextChoices):
     FALL = "fall", _("Sharp fall")
     SECURITY_INCIDENT = "security_incident", _("Security incident")
     MISSING = "missing", _("No return filed")
+    # Raised by the daily run when a warning's deadline passed with no later decision.
+    DEADLINE_PASSED = "deadline_passed", _("Rectification deadline passed")
 
 
 class MonitoringReturn(models.Model):

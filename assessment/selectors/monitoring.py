@@ -1,26 +1,41 @@
 """Reads for annual monitoring: the official's screen (per platform: each monitored value
 against last year's and the tier's criteria, the flags, the decisions), monitoring compliance
-per province, and the operator's returns. Each in a fixed number of queries."""
+per province, the operator's returns and certifications with the renewal each may have. Each in
+a fixed number of queries."""
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 from django.utils.translation import get_language
 
 from assessment.models import (
+    Certification,
     MonitoringDecision,
     MonitoringDecisionKind,
     MonitoringReturn,
     MonitoringWindow,
+    Renewal,
     Role,
+    Submission,
     User,
 )
-from assessment.permissions import visible_monitoring_returns
+from assessment.models.reviews import CertificationStatus
+from assessment.permissions import visible_monitoring_returns, visible_platforms
+from assessment.services.monitoring.renewal import (
+    ENDED_WITHOUT_CERTIFICATION,
+    RenewalOffer,
+    choose_cycle,
+    open_cycles,
+    renewal_opens_on,
+    renewal_refusal,
+)
 from questionnaires.choices import Tier
 from questionnaires.rubric import QuestionType, Rubric
 from questionnaires.selectors import rubric_of
@@ -251,4 +266,81 @@ def monitoring_history(certification_id: int) -> list[MonitoringDecision]:
         MonitoringDecision.objects.filter(monitoring_return__certification_id=certification_id)
         .select_related("monitoring_return__window", "decided_by")
         .order_by("decided_at", "id")
+    )
+
+
+# --- Renewal (the operator's side) ---------------------------------------------------------
+
+
+@dataclass
+class CertificationRow:
+    """A certification of one of the operator's platforms, as its pages show it."""
+
+    certification: Certification
+    offer: RenewalOffer | None
+    renewal: Submission | None  # the renewal under way, if one was applied for
+    opens_on: date  # the first day a renewal may be applied for
+    in_window: bool
+
+
+def operator_certifications(user: User, today: date | None = None) -> list[CertificationRow]:
+    """The certifications in force of the user's platforms, with the renewal each may have."""
+    today = today or timezone.localdate()
+    certifications = (
+        Certification.objects.filter(
+            submission__platform__in=visible_platforms(user),
+            status=CertificationStatus.CERTIFIED,
+            valid_until__gte=today,
+        )
+        .select_related("submission__platform", "submission__cycle")
+        .prefetch_related(
+            Prefetch(
+                "renewals",
+                queryset=Renewal.objects.select_related("submission__cycle")
+                .exclude(submission__state__in=ENDED_WITHOUT_CERTIFICATION)
+                .order_by("-id"),
+            )
+        )
+        .order_by("valid_until", "submission__platform__name", "id")
+    )
+    certifications = list(certifications)
+    cycles = open_cycles(today) if certifications else []
+    taken = set(
+        Submission.objects.filter(
+            platform_id__in={c.submission.platform_id for c in certifications}, cycle__in=cycles
+        ).values_list("platform_id", "cycle_id")
+        if cycles
+        else ()
+    )
+    rows = []
+    for certification in certifications:
+        under_way = list(certification.renewals.all())
+        offer = None
+        if renewal_refusal(certification, today, under_way=bool(under_way)) is None:
+            cycle = choose_cycle(certification, cycles, taken)
+            if cycle is not None:
+                offer = RenewalOffer(
+                    certification=certification,
+                    cycle=cycle,
+                    opens_on=renewal_opens_on(certification),
+                )
+        rows.append(
+            CertificationRow(
+                certification=certification,
+                offer=offer,
+                renewal=under_way[0].submission if under_way else None,
+                opens_on=renewal_opens_on(certification),
+                in_window=renewal_opens_on(certification) <= today,
+            )
+        )
+    return rows
+
+
+def operator_certification(user: User, certification_id: int) -> Certification | None:
+    """One certification of the user's platforms (None when missing or out of scope)."""
+    return (
+        Certification.objects.filter(submission__platform__in=visible_platforms(user))
+        .select_related("submission__platform", "submission__cycle")
+        .filter(pk=certification_id)
+        .first()
     )

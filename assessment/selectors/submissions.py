@@ -803,7 +803,7 @@ def operator_home_rows(user: User) -> list[HomeRow]:
         (submission.platform_id, submission.cycle_id): submission
         for submission in visible_submissions(user)
         .filter(platform__in=platforms)
-        .select_related("score_summary", "certification")
+        .select_related("score_summary", "certification", "renewal")
     }
     rows = []
     for cycle in cycles:

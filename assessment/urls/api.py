@@ -9,6 +9,7 @@ from assessment.api.exceptions import api_not_found
 from assessment.api.views import (
     dashboards,
     docs,
+    monitoring,
     offline_filing,
     organisations,
     panels,
@@ -103,6 +104,7 @@ certification_paths = [
     path("sign-off/", reviews.SignOffView.as_view(), name="api-sign-off"),
     path("decline/", reviews.DeclineView.as_view(), name="api-decline"),
     path("revoke/", reviews.RevokeView.as_view(), name="api-revoke"),
+    path("renew/", monitoring.RenewView.as_view(), name="api-renew"),
 ]
 
 urlpatterns = [

@@ -40,6 +40,11 @@ urlpatterns = [
         operator.submission_view,
         name="operator_submission_view",
     ),
+    path(
+        "operator/certifications/<int:certification_id>/renew/",
+        operator.renewal_apply,
+        name="operator_renewal_apply",
+    ),
     path("evidence/<int:evidence_id>/", operator.evidence_download, name="evidence_download"),
     path("organisation/", operator.organisation_detail, name="organisation_detail"),
     path("organisation/platforms/new/", operator.platform_create, name="platform_create"),

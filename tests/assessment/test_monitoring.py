@@ -385,7 +385,8 @@ def test_renewal_copies_the_certified_submission_and_is_marked():
     certification = _certified()
     actor = _operator_of(certification)
     cycle = CycleFactory()
-    renewal = renewal_start(actor=actor, certification=certification, cycle=cycle)
+    today = certification.valid_until - timedelta(days=30)  # inside the renewal window
+    renewal = renewal_start(actor=actor, certification=certification, cycle=cycle, today=today)
     assert Renewal.objects.get(submission=renewal).renews == certification
     assert renewal.answers.count() == certification.submission.answers.count()
 

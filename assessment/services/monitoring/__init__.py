@@ -13,7 +13,12 @@
   (event "certified"), valid until the same date; a revocation is a revocation.
 - ``monitoring_daily`` (``manage.py monitoring_daily``, run once a day) sends the window and
   expiry reminders (6 months and 1 month before), flags missing returns and notes expiries;
-  every reminder is sent once (SentReminder keys), however often it runs.
+  every reminder is sent once (SentReminder keys), however often it runs. It also reminds the
+  operator 7 days and 1 day before a warning's deadline to rectify, and flags the return
+  "rectification deadline passed" (notifying the officials who warned and the operator) once
+  the deadline has passed without a later decision; it never downgrades on its own.
+- A renewal (``renewal_start``): from the 6-month reminder until the last valid day, a new
+  submission copied from the certified one, marked by a ``Renewal`` row.
 """
 
 from assessment.services.monitoring.common import (
@@ -25,7 +30,14 @@ from assessment.services.monitoring.common import (
     monitored_codes,
 )
 from assessment.services.monitoring.daily import DailyRun, monitoring_daily
-from assessment.services.monitoring.decisions import monitoring_decide, renewal_start
+from assessment.services.monitoring.decisions import monitoring_decide
+from assessment.services.monitoring.renewal import (
+    RENEWAL_WINDOW_DAYS,
+    RenewalOffer,
+    renewal_offer,
+    renewal_refusal,
+    renewal_start,
+)
 from assessment.services.monitoring.returns import (
     monitoring_evidence_add,
     monitoring_flags,
@@ -35,6 +47,7 @@ from assessment.services.monitoring.returns import (
 )
 
 __all__ = [
+    "RENEWAL_WINDOW_DAYS",
     "DailyRun",
     "Kind",
     "certifications_in_force",
@@ -49,5 +62,8 @@ __all__ = [
     "monitoring_recheck",
     "monitoring_return_file",
     "monitoring_window_open",
+    "RenewalOffer",
+    "renewal_offer",
+    "renewal_refusal",
     "renewal_start",
 ]

@@ -26,6 +26,7 @@ from questionnaires.selectors import rubric_of
 R = MonitoringReturnState
 D = MonitoringDecisionKind
 REMINDER_DAYS_BEFORE_CLOSE = (7, 1)
+REMINDER_DAYS_BEFORE_DEADLINE = (7, 1)  # a warning's deadline to rectify
 EXPIRY_REMINDERS = (("6m", 183), ("1m", 30))  # key, days before valid_until
 
 
@@ -37,6 +38,8 @@ class Kind:
     DECISION = "monitoring_decision"
     EXPIRY = "expiry_reminder"
     EXPIRED = "certification_expired"
+    RECTIFY_REMINDER = "rectification_reminder"
+    RECTIFY_OVERDUE = "rectification_overdue"
 
 
 def default_fall_threshold() -> Decimal:

@@ -1,4 +1,4 @@
-"""Officials' decisions on returns, and renewals."""
+"""Officials' decisions on returns: keep, warning with a deadline, downgrade, revoke."""
 
 from __future__ import annotations
 
@@ -12,13 +12,11 @@ from django.utils.translation import gettext_lazy as _
 
 from assessment.errors import ApplicationError, NotFound
 from assessment.models import (
-    AssessmentCycle,
     Certification,
     EventKind,
     MonitoringDecision,
+    MonitoringFlag,
     MonitoringReturn,
-    Renewal,
-    Submission,
     User,
 )
 from assessment.models.reviews import CertificationStatus
@@ -31,7 +29,6 @@ from assessment.services.monitoring.common import (
     notify_operators,
     tier_rank,
 )
-from assessment.services.submissions import submission_copy_from_previous
 from assessment.services.workflow import lock_submission, record_event
 from questionnaires.choices import Tier
 
@@ -134,6 +131,10 @@ def monitoring_decide(
         tier_after = target
     elif kind == D.REVOKE:
         tier_after = ""
+    passed = [flag for flag in returned.flags if flag["flag"] == MonitoringFlag.DEADLINE_PASSED]
+    if passed:  # a decision after the warning answers the passed deadline
+        returned.flags = [flag for flag in returned.flags if flag not in passed]
+        returned.save(update_fields=["flags"])
     decision = MonitoringDecision.objects.create(
         monitoring_return=returned,
         kind=kind,
@@ -208,28 +209,3 @@ def monitoring_decide(
         email=email,
     )
     return decision
-
-
-# --- Renewal -------------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def renewal_start(
-    *, actor: User, certification: Certification, cycle: AssessmentCycle
-) -> Submission:
-    """A renewal: a new draft in `cycle` copied from the certified submission, marked so."""
-    certified = certification.submission
-    if certification.status != CertificationStatus.CERTIFIED:
-        raise ApplicationError("not_certified", _("Only a certification in force can be renewed."))
-    submission = submission_copy_from_previous(
-        actor=actor, platform=certified.platform, cycle=cycle
-    )
-    Renewal.objects.create(submission=submission, renews=certification)
-    record_event(
-        submission=submission,
-        actor=actor,
-        kind=EventKind.COPIED,
-        note="renewal",
-        detail={"renewal_of": certification.pk, "tier": certification.tier},
-    )
-    return submission

@@ -256,7 +256,10 @@ def monitoring_return_file(
     result, breakdown = monitoring_recheck(current.certification, cleaned)
     current.recheck_result = result
     current.recheck_breakdown = breakdown
-    current.flags = monitoring_flags(current, result, rubric)
+    # Filing again does not lift a passed deadline to rectify: only an official's decision does.
+    current.flags = monitoring_flags(current, result, rubric) + [
+        flag for flag in current.flags if flag["flag"] == MonitoringFlag.DEADLINE_PASSED
+    ]
     current.state = R.FILED
     current.filed_by = actor
     current.filed_at = timezone.now()

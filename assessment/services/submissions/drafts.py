@@ -86,15 +86,20 @@ def previous_submission(platform: Platform, cycle: AssessmentCycle) -> Submissio
 
 @transaction.atomic
 def submission_copy_from_previous(
-    *, actor: User, platform: Platform, cycle: AssessmentCycle
+    *,
+    actor: User,
+    platform: Platform,
+    cycle: AssessmentCycle,
+    source: Submission | None = None,
 ) -> Submission:
     """A draft pre-filled with the previous cycle's answers and evidence, to be re-confirmed.
 
     Answers the new rubric version no longer asks (or no longer accepts) are left out; every
     copied answer and evidence item is marked `needs_reconfirmation` until the operator
-    confirms or changes it.
+    confirms or changes it. A renewal passes the certified submission as `source`, which need
+    not be the latest earlier one.
     """
-    previous = previous_submission(platform, cycle)
+    previous = source or previous_submission(platform, cycle)
     if previous is None:
         raise ApplicationError(
             "no_previous_submission",

@@ -1,20 +1,12 @@
-"""The operator's pages: submissions, the questionnaire, evidence, submitting, the organisation.
+"""The questionnaire: sections, answers, evidence buttons, autosave, confirming copied items.
 
-Thin views: objects come through assessment.permissions (out of scope = 404), reads through
-assessment.selectors.submissions, writes through assessment.services.{submissions,organisations}.
 Every page works without JavaScript; static/js/questionnaire.js adds autosave on top.
 """
 
-from functools import wraps
-
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import SetPasswordForm
-from django.contrib.auth.views import PasswordResetConfirmView
 from django.db import transaction
 from django.http import (
-    FileResponse,
     Http404,
     HttpRequest,
     HttpResponse,
@@ -23,7 +15,6 @@ from django.http import (
 )
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -33,94 +24,15 @@ from assessment.errors import ApplicationError, Conflict
 from assessment.forms_questionnaire import (
     EvidenceLinkForm,
     EvidenceReplaceForm,
-    InviteForm,
-    PlatformForm,
     SectionForm,
     answer_error_message,
     display_value,
 )
-from assessment.models import AssessmentCycle, Evidence, Role, SubmissionState
-from assessment.permissions import visible_platforms
+from assessment.models import Evidence
 from assessment.selectors import submissions as selectors
-from assessment.services import organisations as organisation_services
 from assessment.services import submissions as services
-from assessment.services.evidence_files import ACCEPT_ATTRIBUTE, INLINE_TYPES
-
-S = SubmissionState
-
-
-def operator_required(view):
-    """Signed in as a platform operator; anyone else gets a 404 (the page is not theirs)."""
-
-    @wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if request.user.role != Role.OPERATOR:
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def _submission(request: HttpRequest, submission_id: int):
-    submission = selectors.submission_for_operator(request.user, submission_id)
-    if submission is None:
-        raise Http404
-    return submission
-
-
-def _questionnaire_url(submission, section: str) -> str:
-    return reverse("operator_questionnaire", args=[submission.pk, section])
-
-
-# --- Home ----------------------------------------------------------------------------------------
-
-
-@operator_required
-def operator_home(request: HttpRequest) -> HttpResponse:
-    rows = selectors.operator_home_rows(request.user)
-    has_platforms = bool(rows) or visible_platforms(request.user).exists()
-    return render(
-        request, "assessment/operator/home.html", {"rows": rows, "has_platforms": has_platforms}
-    )
-
-
-@operator_required
-@require_POST
-def submission_start(request: HttpRequest) -> HttpResponse:
-    platform = visible_platforms(request.user).filter(pk=request.POST.get("platform")).first()
-    cycle = AssessmentCycle.objects.filter(pk=request.POST.get("cycle")).first()
-    if platform is None or cycle is None:
-        raise Http404
-    start = (
-        services.submission_copy_from_previous
-        if request.POST.get("mode") == "copy"
-        else services.submission_start
-    )
-    try:
-        submission = start(actor=request.user, platform=platform, cycle=cycle)
-    except ApplicationError as error:
-        messages.error(request, error.message)
-        return redirect("operator_home")
-    if request.POST.get("mode") == "copy":
-        messages.success(
-            request,
-            _(
-                "The draft was filled from the last cycle. Confirm or change each copied answer "
-                "and evidence item before you submit."
-            ),
-        )
-    return redirect(_questionnaire_url(submission, selectors.PRECONDITIONS))
-
-
-@operator_required
-def submission_continue(request: HttpRequest, submission_id: int) -> HttpResponse:
-    submission = _submission(request, submission_id)
-    if submission.state in selectors.EDITABLE_STATES:
-        section = selectors.first_section_to_edit(submission)
-        return redirect(_questionnaire_url(submission, section))
-    return redirect("operator_submission_view", submission.pk)
-
+from assessment.services.evidence_files import ACCEPT_ATTRIBUTE
+from assessment.views.operator.common import S, _questionnaire_url, _submission, operator_required
 
 # --- The questionnaire ---------------------------------------------------------------------------
 
@@ -496,219 +408,3 @@ def autosave(request: HttpRequest, submission_id: int) -> JsonResponse:
             **_panels(request, submission),
         }
     )
-
-
-# --- Evidence download ---------------------------------------------------------------------------
-
-
-@login_required
-def evidence_download(request: HttpRequest, evidence_id: int) -> HttpResponse:
-    """Serve an evidence file to whoever may see its submission (inline for PDF and images)."""
-    evidence = selectors.evidence_for_user(request.user, evidence_id)
-    if evidence is None:
-        raise Http404
-    services.evidence_opened(actor=request.user, evidence=evidence)
-    if evidence.is_link:
-        # Never a redirect to wherever an operator pointed: the reader sees the address first.
-        return render(request, "assessment/operator/leaving.html", {"evidence": evidence})
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    inline = evidence.content_type in INLINE_TYPES
-    response = FileResponse(
-        handle,
-        as_attachment=not inline,
-        filename=evidence.original_name or "evidence",
-        content_type=evidence.content_type or "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-# --- Submitting, withdrawing, resubmitting -------------------------------------------------------
-
-
-@operator_required
-def submission_submit(request: HttpRequest, submission_id: int) -> HttpResponse:
-    submission = _submission(request, submission_id)
-    resubmit = submission.state == S.REVISION_REQUESTED
-    if submission.state not in selectors.EDITABLE_STATES:
-        return redirect("operator_submission_view", submission.pk)
-    problems = selectors.submission_completeness(submission)
-    score = selectors.submission_provisional_score(submission)
-    context = {
-        "submission": submission,
-        "problems": problems,
-        "score": score,
-        "resubmit": resubmit,
-        "confirm_error": "",
-        "copied_count": len(_copied_items(problems)),
-    }
-    if request.method == "POST":
-        if request.POST.get("confirm") != "yes":
-            context["confirm_error"] = _("Tick the box to confirm that your answers are final.")
-            return render(request, "assessment/operator/submit.html", context, status=400)
-        action = services.submission_resubmit if resubmit else services.submission_submit
-        try:
-            action(actor=request.user, submission=submission, note=request.POST.get("note", ""))
-        except ApplicationError as error:
-            messages.error(request, error.message)
-            context["problems"] = selectors.submission_completeness(submission)
-            return render(request, "assessment/operator/submit.html", context, status=400)
-        messages.success(
-            request,
-            _("Your submission was resubmitted for review.")
-            if resubmit
-            else _("Your submission was handed in. Its answers can no longer be changed."),
-        )
-        return redirect("operator_submission_view", submission.pk)
-    return render(request, "assessment/operator/submit.html", context)
-
-
-@operator_required
-def submission_withdraw(request: HttpRequest, submission_id: int) -> HttpResponse:
-    submission = _submission(request, submission_id)
-    if request.method == "POST":
-        try:
-            services.submission_withdraw(
-                actor=request.user, submission=submission, note=request.POST.get("note", "")
-            )
-        except ApplicationError as error:
-            messages.error(request, error.message)
-            return redirect("operator_submission_view", submission.pk)
-        messages.success(request, _("The submission was withdrawn."))
-        return redirect("operator_home")
-    return render(request, "assessment/operator/withdraw.html", {"submission": submission})
-
-
-@operator_required
-def submission_view(request: HttpRequest, submission_id: int) -> HttpResponse:
-    """The whole submission, read-only, with its score and history."""
-    submission = _submission(request, submission_id)
-    context = {
-        "submission": submission,
-        "sections": selectors.submission_overview(submission),
-        "history": selectors.submission_history(submission),
-        "score": selectors.submission_provisional_score(submission),
-        "editable": submission.state in selectors.EDITABLE_STATES,
-        "can_withdraw": submission.state
-        in (S.DRAFT, S.SUBMITTED, S.REVISION_REQUESTED, S.RESUBMITTED),
-    }
-    return render(request, "assessment/operator/submission_view.html", context)
-
-
-# --- The organisation ----------------------------------------------------------------------------
-
-
-@operator_required
-def organisation_detail(request: HttpRequest) -> HttpResponse:
-    invite_form = InviteForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if invite_form.is_valid():
-            try:
-                organisation_services.colleague_invite(
-                    actor=request.user,
-                    email=invite_form.cleaned_data["email"],
-                    full_name=invite_form.cleaned_data["full_name"],
-                )
-            except ApplicationError as error:
-                invite_form.add_error(error.field or None, str(error.message))
-            else:
-                messages.success(
-                    request,
-                    _("An invitation was sent to %(email)s.")
-                    % {"email": invite_form.cleaned_data["email"]},
-                )
-                return redirect("organisation_detail")
-        status = 400
-    context = {
-        "organisation": request.user.organisation,
-        "platforms": selectors.organisation_platforms(request.user),
-        "members": selectors.organisation_members(request.user),
-        "invite_form": invite_form,
-    }
-    return render(request, "assessment/operator/organisation.html", context, status=status)
-
-
-@operator_required
-@require_POST
-def colleague_remove(request: HttpRequest, user_id: int) -> HttpResponse:
-    colleague = selectors.organisation_members(request.user).filter(pk=user_id).first()
-    if colleague is None:
-        raise Http404
-    try:
-        organisation_services.colleague_remove(actor=request.user, colleague=colleague)
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("%(name)s was removed.") % {"name": colleague})
-    return redirect("organisation_detail")
-
-
-def _platform_form_view(request, platform=None):
-    form = PlatformForm(request.POST or None, instance=platform)
-    if request.method == "POST" and form.is_valid():
-        fields = {
-            "name": form.cleaned_data["name"],
-            "kind": form.cleaned_data["kind"],
-            "region": form.cleaned_data["region"],
-            "launched_year": form.cleaned_data["launched_year"],
-            "industries": list(form.cleaned_data["industries"]),
-            "website": form.cleaned_data["website"],
-        }
-        try:
-            if platform is None:
-                organisation_services.platform_create(actor=request.user, **fields)
-            else:
-                organisation_services.platform_update(
-                    actor=request.user, platform=platform, **fields
-                )
-        except ApplicationError as error:
-            form.add_error(error.field or None, str(error.message))
-        else:
-            messages.success(request, _("The platform was saved."))
-            return redirect("organisation_detail")
-    status = 400 if request.method == "POST" else 200
-    return render(
-        request,
-        "assessment/operator/platform_form.html",
-        {"form": form, "platform": platform},
-        status=status,
-    )
-
-
-@operator_required
-def platform_create(request: HttpRequest) -> HttpResponse:
-    return _platform_form_view(request)
-
-
-@operator_required
-def platform_edit(request: HttpRequest, platform_id: int) -> HttpResponse:
-    platform = visible_platforms(request.user).filter(pk=platform_id).first()
-    if platform is None:
-        raise Http404
-    return _platform_form_view(request, platform)
-
-
-class _InvitationPasswordForm(SetPasswordForm):
-    def save(self, commit=True):
-        return organisation_services.invitation_accept(
-            user=self.user, password=self.cleaned_data["new_password1"]
-        )
-
-
-class InvitationAcceptView(PasswordResetConfirmView):
-    """The invited colleague chooses a password, which activates the account."""
-
-    form_class = _InvitationPasswordForm
-    template_name = "assessment/operator/invitation_accept.html"
-    reset_url_token = "set-password"  # noqa: S105 (a URL segment, not a secret)
-    success_url = reverse_lazy("login")
-
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        messages.success(self.request, _("Your account is ready. Please sign in."))
-        return response
