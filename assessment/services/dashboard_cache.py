@@ -6,11 +6,10 @@ be called by any write that changes what dashboards show: certification, revocat
 a region's industrial-enterprise count). Entries also expire after DASHBOARD_CACHE_SECONDS.
 With several web processes, configure a shared cache (CACHE_URL) so that a bump reaches all.
 
-The dashboards also count the annual-monitoring records (windows, returns, decisions of every
-kind, the daily run's missing flags), written by assessment.services.monitoring in several
-places; a save of any of them bumps the version through the receivers below, so that no write
-path (present or added later) can leave the monitoring figures stale. A certification's expiry
-needs no write: the cache key holds the day.
+The dashboards also count the annual-monitoring records, so the monitoring services call it too:
+opening a window, filing a return, every decision (keep and warning included) and a daily run
+that flagged or expired anything. A certification's expiry needs no write: the cache key holds
+the day.
 """
 
 import hashlib
@@ -20,7 +19,6 @@ from collections.abc import Callable, Iterable
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import post_save
 
 VERSION_KEY = "dashboards:version"
 
@@ -62,18 +60,3 @@ def dashboard_cached[T](parts: Iterable[object], build: Callable[[], T]) -> T:
         value = build()
         cache.set(key, value, timeout=settings.DASHBOARD_CACHE_SECONDS)
     return value
-
-
-_MONITORING_MODELS = (
-    "assessment.MonitoringWindow",
-    "assessment.MonitoringReturn",
-    "assessment.MonitoringDecision",
-)
-
-
-def _monitoring_saved(sender, **kwargs) -> None:
-    dashboard_cache_invalidate()
-
-
-for _model in _MONITORING_MODELS:
-    post_save.connect(_monitoring_saved, sender=_model, dispatch_uid=f"dashboards:{_model}")

@@ -119,7 +119,7 @@ def monitoring_daily(*, today: date | None = None, email: bool = True) -> DailyR
             email=email,
         )
         run.expired += 1
-    if run.expired:
+    if run.expired or run.missing_returns or run.deadlines_passed:
         dashboard_cache_invalidate()
     return run
 

@@ -144,6 +144,7 @@ def monitoring_decide(
         tier_after=tier_after,
         decided_by=actor,
     )
+    dashboard_cache_invalidate()  # every kind counts on the dashboards, keep and warning too
     detail = {
         "monitoring": "decision",
         "decision": kind,
@@ -184,7 +185,6 @@ def monitoring_decide(
                     "valid_until": current.valid_until.isoformat() if current.valid_until else "",
                 },
             )
-        dashboard_cache_invalidate()
     else:
         record_event(
             submission=locked_submission,

@@ -22,6 +22,7 @@ from assessment.models import (
     User,
 )
 from assessment.permissions import can_edit_submission, can_open_monitoring
+from assessment.services.dashboard_cache import dashboard_cache_invalidate
 from assessment.services.evidence_files import check_evidence_file
 from assessment.services.monitoring.common import (
     Kind,
@@ -105,6 +106,7 @@ def monitoring_window_open(
         )
     if window.is_open():
         send_window_reminders(window, key="open", email=email)
+    dashboard_cache_invalidate()
     return window
 
 
@@ -277,6 +279,7 @@ def monitoring_return_file(
             "flags": current.flags,
         },
     )
+    dashboard_cache_invalidate()
     return current
 
 
