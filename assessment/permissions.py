@@ -193,6 +193,21 @@ def visible_monitoring_returns(user: User):
 # --- The programme (docs/programme.md) -----------------------------------------------------------
 
 
+def is_programme_official(user: User) -> bool:
+    """Who works the programme's desks (calls, recommendations, notices): reviewers, regulators
+    and administrators."""
+    return user.is_authenticated and (user.role in (Role.REVIEWER, Role.REGULATOR) or user.is_admin)
+
+
+def visible_recommendations(user: User, recommendations: QuerySet) -> QuerySet:
+    """A province's recommendations, for the officials of that province (a city's included); the
+    ministry and administrators see every province's."""
+    if user.is_admin or user.is_national:
+        return recommendations
+    provinces = {region.province_code for region in user.regions.all()}
+    return recommendations.filter(region_id__in=provinces)
+
+
 def is_ministry_official(user: User) -> bool:
     """A national reviewer or regulator: the ministry's steps (formal check, ministry notice,
     publication, the ministry's call)."""

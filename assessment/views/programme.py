@@ -26,12 +26,12 @@ from assessment.models import (
     Role,
     Route,
     SubmissionState,
-    User,
 )
 from assessment.models.programme import QUOTA_TIERS
 from assessment.permissions import (
     acts_for_province,
     is_ministry_official,
+    is_programme_official,
     provincial_lead_for,
     visible_submissions,
 )
@@ -45,12 +45,8 @@ from questionnaires.choices import Tier
 S = SubmissionState
 
 
-def _is_official(user: User) -> bool:
-    return user.is_authenticated and (user.role in (Role.REVIEWER, Role.REGULATOR) or user.is_admin)
-
-
 def _require_official(request: HttpRequest) -> None:
-    if not _is_official(request.user):
+    if not is_programme_official(request.user):
         raise Http404
 
 

@@ -52,6 +52,20 @@ def test_recommendation_and_quota_over_the_api():
     )
 
 
+def test_a_province_lists_its_own_recommendations_and_the_ministry_every_province_s():
+    call = call_for_applications()
+    (submission,) = proposed(call)
+    assert _recommend(token_client(provincial_lead(PROVINCE)), call, [submission]).status_code == 201
+    listed = f"/api/v1/programme/calls/{call.pk}/recommendations/"
+
+    def provinces(user):
+        return [row["region"] for row in token_client(user).get(listed).json()]
+
+    assert provinces(reviewer(PROVINCE)) == [PROVINCE]
+    assert provinces(reviewer("330000")) == []  # Zhejiang's officials do not see Guangdong's
+    assert provinces(ministry_official()) == [PROVINCE]
+
+
 def test_plain_reviewer_cannot_sign_over_the_api():
     call = call_for_applications()
     (submission,) = proposed(call)

@@ -20,10 +20,14 @@ from assessment.models import (
     PublicNotice,
     Recommendation,
 )
-from assessment.permissions import get_visible_or_404, visible_submissions
+from assessment.permissions import (
+    get_visible_or_404,
+    is_programme_official,
+    visible_recommendations,
+    visible_submissions,
+)
 from assessment.selectors import programme as selectors
 from assessment.services import programme as services
-from assessment.views.programme import _is_official
 
 
 def _not_found() -> NotFound:
@@ -38,7 +42,7 @@ def _found(instance):
 
 
 def _require_official(request) -> None:
-    if not _is_official(request.user):
+    if not is_programme_official(request.user):
         raise _not_found()
 
 
@@ -146,13 +150,10 @@ class RecommendationsView(generics.ListCreateAPIView):
         if getattr(self, "swagger_fake_view", False):
             return Recommendation.objects.none()
         call = _call(self.request, self.kwargs["call_id"])
-        recommendations = call.recommendations.select_related("signed_by").prefetch_related(
-            "entries"
+        return visible_recommendations(
+            self.request.user,
+            call.recommendations.select_related("signed_by").prefetch_related("entries"),
         )
-        provinces = selectors.provinces_of(self.request.user)
-        if not self.request.user.is_national and not self.request.user.is_admin:
-            recommendations = recommendations.filter(region_id__in=provinces)
-        return recommendations
 
     @extend_schema(
         summary=_("Sign a province's ranked recommendation within its quota"),
