@@ -8,6 +8,7 @@ steps happened, within the calls' windows.
 """
 
 from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth.hashers import make_password
 from django.db.models import F
@@ -35,6 +36,7 @@ from assessment.services.submissions import submission_submit
 from assessment.services.workflow import record_event
 from questionnaires.choices import TIER_ORDER
 
+BEIJING = ZoneInfo("Asia/Shanghai")
 MINISTRY_EMAIL = "ministry@demo.cn"
 # (name, organisation, city, tier applied, what happens) for each demo platform.
 PLATFORMS = [
@@ -208,13 +210,13 @@ class _Story:
     The leading route takes four weeks from the applications to the publication; the calls
     open (at the latest) the day before the first application."""
 
-    OPENS = timezone.make_aware(datetime(2026, 11, 1, 9, 0))
-    CLOSES = timezone.make_aware(datetime(2027, 6, 30, 17, 0))
+    OPENS = datetime(2026, 11, 1, 9, 0, tzinfo=BEIJING)
+    CLOSES = datetime(2027, 6, 30, 17, 0, tzinfo=BEIJING)
     FIRST_DAY = 26  # the applications, days before the last day
 
     def __init__(self, now):
         self.end = min(now, self.CLOSES)
-        self.last_day = timezone.localdate(self.end)
+        self.last_day = timezone.localdate(self.end, BEIJING)
         self.opens = min(self.OPENS, self.at(self.FIRST_DAY + 1, 9))
         self.published = self.opens - timedelta(days=5)
 
@@ -222,7 +224,7 @@ class _Story:
         return self.on(self.last_day - timedelta(days=days_before), hour, minute)
 
     def on(self, day, hour: int, minute: int = 0):
-        return timezone.make_aware(datetime.combine(day, time(hour, minute)))
+        return datetime.combine(day, time(hour, minute), tzinfo=BEIJING)
 
 
 def _seed_programme(cycle, story: _Story, clock: DemoClock) -> dict:
