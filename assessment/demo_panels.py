@@ -1,27 +1,19 @@
-"""Demo data for expert panels and on-site checks (called once from assessment.demo).
+"""The expert pool of the demo and how its panels and on-site checks are acted out (called
+from assessment.demo and assessment.demo_programme).
 
 Nine experts (expert1@demo.cn … expert9@demo.cn, password demo-pass-2026): four in Guangdong
-for the province's growth panels, five elsewhere for ministry panels. It builds a concluded
-Guangdong growth panel whose experts disagree (with a defence session), an open Guangdong panel
-waiting for expert1, a leading application whose first ministry panel sent it to an on-site
-check that failed, then a second panel and a passed check, and an open ministry panel waiting
-for expert2.
+for the province's growth panels, five elsewhere for the ministry's panels. The programme's demo
+(assessment.demo_programme) forms its panels from this pool with the real services, scores blind
+with experts who disagree, concludes them and checks the leading platforms on site.
 """
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from assessment.models import (
-    ExpertProfile,
-    Region,
-    Role,
-    Submission,
-    SubmissionState,
-    User,
-)
+from assessment.demo_clock import DemoClock
+from assessment.models import Answer, ExpertProfile, Panel, Region, Role, Submission, User
 
-S = SubmissionState
 EXPERTS = [
     # email, name, title, province, dimensions, kinds
     ("expert1@demo.cn", "林志远", "教授级高工", "440000", ["D1", "D3", "D5"], ["industry"]),
@@ -36,9 +28,12 @@ EXPERTS = [
 ]
 
 
-def _experts(password: str) -> dict[str, User]:
-    password_hash = make_password(password)
-    experts = {}
+@transaction.atomic
+def seed_panels() -> dict:
+    """The expert pool; its panels are formed by the programme's demo."""
+    from assessment.demo import DEMO_PASSWORD
+
+    password_hash = make_password(DEMO_PASSWORD)
     for email, name, title, province, dimensions, kinds in EXPERTS:
         user = User.objects.create(
             email=email, full_name=name, role=Role.EXPERT, password=password_hash
@@ -51,74 +46,76 @@ def _experts(password: str) -> dict[str, User]:
             platform_kinds=kinds,
         )
         profile.industries.set(["C"])
-        experts[email] = user
-    return experts
+    return {"experts": len(EXPERTS)}
 
 
-def _to_panel(submission: Submission, tier: str, provincial: User, national: User) -> Submission:
-    """Take an in-review submission along its route to the panel (what branch i14a's
-    recommendation and formal check do through the same state machine)."""
-    from assessment.services.workflow import submission_transition
-
-    submission.tier_applied = tier
-    submission.save(update_fields=["tier_applied"])
-    if submission.state != S.IN_REVIEW:
-        submission_transition(submission=submission, to_state=S.IN_REVIEW, actor=provincial)
-    if tier == "growth":
-        submission_transition(submission=submission, to_state=S.EXPERT_REVIEW, actor=provincial)
-    else:
-        submission_transition(submission=submission, to_state=S.RECOMMENDED, actor=provincial)
-        submission_transition(submission=submission, to_state=S.EXPERT_REVIEW, actor=national)
-    return submission
+def experts() -> dict[str, User]:
+    return {user.email: user for user in User.objects.filter(role=Role.EXPERT)}
 
 
-def _judged_codes(entry) -> list[str]:
+def _judged(entry) -> tuple[list[str], list[str]]:
+    """The indicators the panel judges for `entry`, and the numeric ones among them."""
     from assessment.services.panels import judged_indicators
     from questionnaires.selectors import rubric_of
 
     rubric = rubric_of(entry.submission.rubric_version)
-    return [i.code for i in judged_indicators(rubric, entry.submission.platform_kind, entry.tier)]
+    indicators = judged_indicators(rubric, entry.submission.platform_kind, entry.tier)
+    return [i.code for i in indicators], [i.code for i in indicators if i.type == "numeric"]
 
 
-def _score(entry, expert: User, variant: int, tier: str) -> None:
-    """Expert scores that disagree: variant 0 agrees throughout, 1 rejects two indicators,
-    2 corrects a number and rejects one of the same indicators."""
+LOWER_TIER = {"growth": "basic", "leading": "growth", "ecosystem": "leading"}
+
+
+def expert_score(entry, expert: User, variant: int) -> None:
+    """One expert's blind, submitted score. The experts disagree, yet a majority agrees with
+    the review on every indicator (so the panel keeps the tier): variant 0 agrees throughout,
+    1 rejects the first indicator and recommends a lower tier, 2 corrects a numeric value
+    down; panels seat them 0, 1, 2, 0, 1, …"""
     from assessment.services.panels import expert_score_save
-    from questionnaires.selectors import rubric_of
 
-    rubric = rubric_of(entry.submission.rubric_version)
-    codes = _judged_codes(entry)
+    codes, numeric = _judged(entry)
     decisions = {code: {"decision": "agree"} for code in codes}
-    numeric = [c for c in codes if rubric.indicator(c).type == "numeric"]
+    recommended, comment = entry.tier, "材料完整，同意审核意见。"
     if variant == 1:
-        for code in codes[:2]:
-            decisions[code] = {"decision": "rejected", "reason": "证明材料与申报数据不一致。"}
-        comment = "部分证明材料不足，建议核实。"
+        decisions[codes[0]] = {"decision": "rejected", "reason": "证明材料与申报数据不一致。"}
+        recommended, comment = LOWER_TIER[entry.tier], "部分证明材料不足，建议从严认定。"
     elif variant == 2:
-        decisions[codes[0]] = {"decision": "rejected", "reason": "缺少第三方证明。"}
-        if numeric:
-            decisions[numeric[-1]] = {"decision": "corrected", "value": 1, "reason": "以合同为准。"}
+        corrected = next((code for code in reversed(numeric) if code != codes[0]), None)
+        if corrected is not None:
+            declared = Answer.objects.get(submission=entry.submission, question_code=corrected)
+            decisions[corrected] = {
+                "decision": "corrected",
+                "value": max(1, int(float(declared.value) * 0.8)),
+                "reason": "以合同和台账为准。",
+            }
         comment = "总体达到要求，个别数据偏高。"
-    else:
-        comment = "材料完整，同意审核意见。"
     expert_score_save(
         actor=expert,
         entry=entry,
         decisions=decisions,
-        recommended_tier=tier,
+        recommended_tier=recommended,
         comment=comment,
         submit=True,
     )
 
 
-def _run_panel(panel, tier: str, official: User, *, defence: bool = True) -> None:
+def panel_score(panel: Panel, clock: DemoClock, *, leave_out: User | None = None) -> None:
+    """Every seated expert but `leave_out` scores every submission, 40 minutes apart."""
+    members = [member.expert for member in panel.members.order_by("draw_order")]
+    for entry in panel.entries.select_related("submission__rubric_version").order_by("id"):
+        for variant, member in enumerate(members):
+            if member != leave_out:
+                clock.advance(minutes=40)
+                expert_score(entry, member, variant % 3)
+
+
+def panel_close(panel: Panel, official: User, clock: DemoClock, *, defence: bool) -> None:
+    """The defence sessions (the day they are held), the lead's opinion, the conclusion."""
     from assessment.services.panels import defence_record, panel_conclude, panel_write_opinion
 
-    members = [member.expert for member in panel.members.order_by("draw_order")]
-    for entry in panel.entries.select_related("submission__rubric_version"):
-        for variant, expert in enumerate(members):
-            _score(entry, expert, variant % 3, tier)
-        if defence:
+    if defence:
+        for entry in panel.entries.select_related("submission").order_by("id"):
+            clock.advance(minutes=30)
             defence_record(
                 actor=official,
                 panel=panel,
@@ -127,29 +124,34 @@ def _run_panel(panel, tier: str, official: User, *, defence: bool = True) -> Non
                 attendees="专家组全体成员；申报单位总经理、技术负责人",
                 notes="申报单位介绍平台建设与应用成效，专家就设备接入规模和模型调用量提问。",
             )
+    clock.advance(minutes=30)
     panel_write_opinion(
         actor=panel.lead,
         panel=panel,
         opinion="专家组审阅申报材料并听取答辩，经独立评分，按多数意见形成评审结果。",
     )
+    clock.advance(minutes=30)
     panel_conclude(actor=official, panel=panel)
 
 
-def _site_check(submission: Submission, inspector: User, *, fail: bool):
+def site_check(submission: Submission, inspector: User, clock: DemoClock, *, fail: bool) -> None:
+    """An on-site check: every item confirmed, or the first not confirmed and the check failed
+    (the submission goes back to its panel with the finding)."""
     from assessment.services.site_checks import (
         site_check_decide,
         site_check_open,
         site_check_record_finding,
     )
 
+    clock.advance(minutes=30)
     check = site_check_open(
         actor=inspector,
         submission=submission,
         checked_on=timezone.localdate(),
         inspectors="部级核查组（2人）",
     )
-    items = list(check.items.all())
-    for index, item in enumerate(items):
+    for index, item in enumerate(check.items.order_by("order")):
+        clock.advance(minutes=2)
         if fail and index == 0:
             site_check_record_finding(
                 actor=inspector,
@@ -159,112 +161,10 @@ def _site_check(submission: Submission, inspector: User, *, fail: bool):
             )
         else:
             site_check_record_finding(actor=inspector, item=item, status="confirmed")
+    clock.advance(minutes=30)
     site_check_decide(
         actor=inspector,
         site_check=check,
         verdict="failed" if fail else "passed",
         summary="关键数值未能在现场得到确认，退回专家组复核。" if fail else "",
-    )
-
-
-@transaction.atomic
-def seed_panels() -> dict:
-    from assessment.demo import DEMO_PASSWORD
-    from assessment.services.panels import panel_form, proposers_of
-
-    gd_reviewer = User.objects.filter(email="reviewer.gd@demo.cn").first()
-    national = User.objects.filter(email="reviewer.national@demo.cn").first()
-    if gd_reviewer is None or national is None:
-        return {}
-    experts = _experts(DEMO_PASSWORD)
-    # The strongest open submissions (their panels reach a tier), taken along their route
-    candidates = (
-        Submission.objects.filter(state__in=[S.SUBMITTED, S.IN_REVIEW, S.RESUBMITTED])
-        .exclude(created_by__email="operator@demo.cn")
-        .select_related("platform__region", "platform__organisation")
-        .order_by("-score_summary__progress_index", "id")
-    )
-    # Guangdong: the province's growth panels
-    guangdong = list(candidates.filter(platform__region__code__startswith="44")[:3])
-    # Elsewhere (not Guangdong, not Beijing, where expert2 lives): ministry panels
-    # (and not reviewed by the national reviewer, who checks them on site)
-    elsewhere = [
-        submission
-        for submission in candidates.exclude(platform__region__code__startswith="44").exclude(
-            platform__region__code__startswith="11"
-        )[:20]
-        if national.pk not in proposers_of([submission.pk])
-    ][:2]
-    counts = {"experts": len(experts), "panels": 0, "on-site checks": 0}
-    if len(guangdong) >= 3:
-        for submission in guangdong:
-            _to_panel(submission, "growth", gd_reviewer, national)
-        concluded = panel_form(
-            email=False,
-            actor=gd_reviewer,
-            submissions=guangdong[:2],
-            size=3,
-            seed=20261201,
-            named_experts=[experts["expert1@demo.cn"]],
-        )
-        _run_panel(concluded, "growth", gd_reviewer)
-        waiting = panel_form(
-            email=False,
-            actor=gd_reviewer,
-            submissions=guangdong[2:],
-            size=3,
-            seed=20261202,
-            named_experts=[experts["expert1@demo.cn"]],
-        )
-        entry = waiting.entries.get()
-        other = waiting.members.exclude(expert=experts["expert1@demo.cn"]).first().expert
-        _score(entry, other, 1, "growth")
-        counts["panels"] += 2
-    if len(elsewhere) >= 2:
-        leading, open_one = elsewhere
-        _to_panel(leading, "leading", _provincial_for(leading, gd_reviewer), national)
-        first = panel_form(
-            email=False,
-            actor=national,
-            submissions=[leading],
-            size=3,
-            seed=20261101,
-            named_experts=[experts["expert2@demo.cn"]],
-        )
-        _run_panel(first, "leading", national)
-        counts["panels"] += 1
-        leading.refresh_from_db()
-        if leading.state == S.SITE_CHECK:
-            _site_check(leading, national, fail=True)
-            second = panel_form(
-                email=False, actor=national, submissions=[leading], size=5, seed=20261115
-            )
-            _run_panel(second, "leading", national, defence=False)
-            counts["panels"] += 1
-            counts["on-site checks"] += 1
-            leading.refresh_from_db()
-            if leading.state == S.SITE_CHECK:
-                _site_check(leading, national, fail=False)
-                counts["on-site checks"] += 1
-        _to_panel(open_one, "ecosystem", _provincial_for(open_one, gd_reviewer), national)
-        panel_form(
-            email=False,
-            actor=national,
-            submissions=[open_one],
-            size=5,
-            seed=20261120,
-            named_experts=[experts["expert2@demo.cn"]],
-        )
-        counts["panels"] += 1
-    return counts
-
-
-def _provincial_for(submission: Submission, fallback: User) -> User:
-    """A reviewer of the submission's province (who recommends it), else the fallback."""
-    province = submission.platform.region.province_code
-    return (
-        User.objects.filter(role=Role.REVIEWER, is_national=False, regions__code=province)
-        .order_by("id")
-        .first()
-        or fallback
     )

@@ -1,18 +1,21 @@
 """The programme's demo data (docs/programme.md): the 2027 calls and platforms in every stage
 of every route, built through the same services the product uses, in true time order.
 
-Called once from assessment.demo.seed_review_desk. The expert panel and the on-site check
-(branch i14b) are stood in for by the workflow service: a submission that has reached the
-panel is moved on with the tier the panel would propose.
+Called once from assessment.demo.seed_review_desk, after the expert pool
+(assessment.demo_panels). Each step runs at its time in the story on the demo's clock
+(assessment.demo_clock): every event of a submission is dated in the past, in the order the
+steps happened, within the calls' windows.
 """
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth.hashers import make_password
 from django.db.models import F
 from django.test import override_settings
 from django.utils import timezone
 
+from assessment.demo_clock import DemoClock, demo_clock
 from assessment.models import (
     Answer,
     AssessmentCycle,
@@ -30,9 +33,10 @@ from assessment.models import (
 from assessment.services import programme, reviews
 from assessment.services.scoring import submission_rescore
 from assessment.services.submissions import submission_submit
-from assessment.services.workflow import record_event, submission_transition
+from assessment.services.workflow import record_event
 from questionnaires.choices import TIER_ORDER
 
+BEIJING = ZoneInfo("Asia/Shanghai")
 MINISTRY_EMAIL = "ministry@demo.cn"
 # (name, organisation, city, tier applied, what happens) for each demo platform.
 PLATFORMS = [
@@ -187,28 +191,47 @@ def _review(submission, reviewer):
     return reviews.certification_propose(actor=reviewer, submission=submission)
 
 
-def _panel_stand_in(submission, *, tier, actor):
-    """Stand in for the expert panel (and for leading, the on-site check): branch i14b."""
-    submission.refresh_from_db()
-    submission.proposed_tier = tier
-    submission.save(update_fields=["proposed_tier", "updated_at"])
-    if submission.state == "expert_review" and tier in ("leading", "ecosystem"):
-        submission_transition(submission=submission, to_state="site_check", actor=actor)
-    submission_transition(submission=submission, to_state="public_notice", actor=actor)
-
-
 def seed_programme() -> dict:
     """Three calls of 2027 (the ministry's, Guangdong's, Zhejiang's) and 22 platforms along
-    their routes; notification emails are not sent."""
+    their routes, every step at its time in the story (assessment.demo_clock); notification
+    emails are not sent."""
     mailers = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
-    with override_settings(MAILERS=mailers):
-        return _seed_programme()
-
-
-def _seed_programme() -> dict:
     cycle = AssessmentCycle.objects.filter(code="2027").first()
     if cycle is None:
         return {}
+    story = _Story(timezone.now())
+    with override_settings(MAILERS=mailers), demo_clock(story.published) as clock:
+        return _seed_programme(cycle, story, clock)
+
+
+class _Story:
+    """When the steps happen: on days counted back from the story's last day (the seeding day,
+    or the day the ministry's call closes if that is earlier), at office hours in Beijing time.
+    The leading route takes four weeks from the applications to the publication; the calls
+    open (at the latest) the day before the first application."""
+
+    OPENS = datetime(2026, 11, 1, 9, 0, tzinfo=BEIJING)
+    CLOSES = datetime(2027, 6, 30, 17, 0, tzinfo=BEIJING)
+    FIRST_DAY = 26  # the applications, days before the last day
+
+    def __init__(self, now):
+        self.end = min(now, self.CLOSES)
+        self.last_day = timezone.localdate(self.end, BEIJING)
+        self.opens = min(self.OPENS, self.at(self.FIRST_DAY + 1, 9))
+        self.published = self.opens - timedelta(days=5)
+
+    def at(self, days_before: int, hour: int, minute: int = 0):
+        return self.on(self.last_day - timedelta(days=days_before), hour, minute)
+
+    def on(self, day, hour: int, minute: int = 0):
+        return datetime.combine(day, time(hour, minute), tzinfo=BEIJING)
+
+
+def _seed_programme(cycle, story: _Story, clock: DemoClock) -> dict:
+    from assessment.demo_panels import experts as pool
+    from assessment.demo_panels import panel_close, panel_score, site_check
+    from assessment.services.panels import panel_form
+
     password = User.objects.get(email="admin@demo.cn").password
     ministry = User.objects.create(
         email=MINISTRY_EMAIL,
@@ -223,18 +246,18 @@ def _seed_programme() -> dict:
         signed_off_by=ministry
     )
     people = {user.email: user for user in User.objects.filter(email__endswith="@demo.cn")}
+    experts = pool()
     gd_lead, gd_reviewer = people["reviewer.gd@demo.cn"], people["reviewer2.gd@demo.cn"]
     gd_regulator, national = people["regulator.gd@demo.cn"], people["reviewer.national@demo.cn"]
-    opens = timezone.make_aware(timezone.datetime(2026, 11, 1, 9, 0))
-    closes = timezone.make_aware(timezone.datetime(2027, 6, 30, 17, 0))
+    zj_regulator = people["regulator.zj@demo.cn"]
     ministry_call = programme.call_publish(
         quotas={("440000", "leading"): 6},
         actor=ministry,
         cycle=cycle,
         title_zh_hans="关于组织开展2027年度工业互联网平台培优申报工作的通知",
         title_en="Call for applications: 2027 industrial internet platform cultivation",
-        opens_at=opens,
-        closes_at=closes,
+        opens_at=story.opens,
+        closes_at=story.CLOSES,
         tiers=["basic", "growth", "leading", "ecosystem"],
         attachments_zh_hans="营业执照副本\n近三年财务审计报告\n平台建设运营情况报告",
         attachments_en="Business licence\nAudited accounts of the last three years\n"
@@ -243,33 +266,38 @@ def _seed_programme() -> dict:
         quota_ecosystem=1,
         decision_number_pattern="工信部信发〔{year}〕{number}号",
     )
-    guangdong = Region.objects.get(code="440000")
+    clock.advance(hours=2)
     gd_call = programme.call_publish(
         actor=gd_regulator,
         cycle=cycle,
-        region=guangdong,
+        region=Region.objects.get(code="440000"),
         title_zh_hans="广东省2027年度工业互联网平台（基础级、成长级）申报通知",
         title_en="Guangdong 2027 call: basic and growth tiers",
-        opens_at=opens,
-        closes_at=closes,
+        opens_at=story.opens,
+        closes_at=story.CLOSES,
         tiers=["basic", "growth"],
         attachments_zh_hans="营业执照副本\n平台建设运营情况报告",
         attachments_en="Business licence\nReport on the platform's building and operation",
         decision_number_pattern="粤工信数字〔{year}〕{number}号",
     )
+    clock.advance(hours=2)
     zhejiang_call = programme.call_publish(
-        actor=people["regulator.zj@demo.cn"],
+        actor=zj_regulator,
         cycle=cycle,
         region=Region.objects.get(code="330000"),
         title_zh_hans="浙江省2027年度工业互联网平台（基础级）申报通知",
         title_en="Zhejiang 2027 call: basic tier",
-        opens_at=opens,
-        closes_at=closes,
+        opens_at=story.opens,
+        closes_at=story.CLOSES,
         tiers=["basic"],
         decision_number_pattern="浙经信数字〔{year}〕{number}号",
     )
+
+    # Day 26: the applications, ten minutes apart.
+    clock.set(story.at(26, 9))
     by_outcome: dict[str, list] = {}
     for number, (name, organisation, city, tier, outcome) in enumerate(PLATFORMS, start=1):
+        clock.advance(minutes=10)
         submission = _applicant(
             name=name,
             organisation_name=organisation,
@@ -280,52 +308,46 @@ def _seed_programme() -> dict:
             central=outcome == "central",
             password=password,
         )
-        _review(submission, national if outcome == "central" else gd_reviewer)
         by_outcome.setdefault(outcome, []).append(submission)
-
-    # Basic in Zhejiang: applications in, the call closes, the spot check is drawn.
-    basic = [
-        _applicant(
-            name=name,
-            organisation_name=name.removesuffix("平台") + "科技有限公司",
-            city=city,
-            tier="basic",
-            cycle=cycle,
-            number=100 + number,
-            password=password,
+    basic = []
+    for number, (name, city) in enumerate(ZHEJIANG_BASIC, start=1):
+        clock.advance(minutes=10)
+        basic.append(
+            _applicant(
+                name=name,
+                organisation_name=name.removesuffix("平台") + "科技有限公司",
+                city=city,
+                tier="basic",
+                cycle=cycle,
+                number=100 + number,
+                password=password,
+            )
         )
-        for number, (name, city) in enumerate(ZHEJIANG_BASIC, start=1)
-    ]
-    zhejiang_call.closes_at = timezone.now()
-    zhejiang_call.save(update_fields=["closes_at"])
-    draw = programme.spot_check_draw(
-        actor=people["regulator.zj@demo.cn"], call=zhejiang_call, province_code="330000"
-    )
-    sampled = [submission for submission in basic if submission.pk in draw.sample]
-    if sampled:  # the first drawn one is checked and certified; the others await the check
-        sampled[0].refresh_from_db()
-        _review(sampled[0], people["reviewer.zj@demo.cn"])
+    first = {outcome: submissions[0] for outcome, submissions in by_outcome.items()}
 
-    # Leading and ecosystem in Guangdong: the province's ranked recommendations.
+    # Day 25: the provincial reviews (the ministry's for the central enterprise).
+    clock.set(story.at(25, 9))
+    for outcome, submissions in by_outcome.items():
+        for submission in submissions:
+            clock.advance(minutes=15)
+            _review(submission, national if outcome == "central" else gd_reviewer)
+
+    # Day 23: Guangdong's ranked recommendations, within its quotas.
+    clock.set(story.at(23, 10))
     ranked = [
-        by_outcome[outcome][0]
-        for outcome in (
-            "published",
-            "published_objection",
-            "upheld",
-            "panel",
-            "recommended",
-            "returned",
-        )
+        first[outcome]
+        for outcome in ("published", "published_objection", "upheld", "panel", "recommended")
     ]
     programme.recommendation_sign(
         actor=gd_lead,
         call=ministry_call,
         province_code="440000",
         tier="leading",
-        entries=[(s, "平台综合实力突出，行业带动作用明显，同意推荐。") for s in ranked],
+        entries=[(s, "平台综合实力突出，行业带动作用明显，同意推荐。") for s in ranked]
+        + [(first["returned"], "供应链协同特色鲜明，同意推荐。")],
     )
-    ecosystem = by_outcome["on_notice"][0]
+    clock.advance(minutes=30)
+    ecosystem = first["on_notice"]
     programme.recommendation_sign(
         actor=gd_lead,
         call=ministry_call,
@@ -333,90 +355,180 @@ def _seed_programme() -> dict:
         tier="ecosystem",
         entries=[(ecosystem, "生态带动能力强，同意推荐。")],
     )
-    # The ministry's formal check: one returned to the province (a place in the quota frees),
-    # one still waiting, the others passed to the expert panel.
+
+    # Day 22: the ministry's formal check: one returned to the province (its place in the quota
+    # frees), one still waiting, the others passed to the expert panel.
+    clock.set(story.at(22, 10))
     programme.formal_check_decide(
         actor=ministry,
-        submission=by_outcome["returned"][0],
+        submission=first["returned"],
         complete=False,
         eligible=True,
         reason="缺少近三年财务审计报告，请补充后重新推荐。",
     )
-    passed = [by_outcome[o][0] for o in ("published", "published_objection", "upheld", "panel")]
-    for submission in [*passed, ecosystem]:
+    listed = [first[o] for o in ("published", "published_objection", "upheld")]
+    for submission in [*listed, first["panel"], ecosystem]:
+        clock.advance(minutes=20)
         programme.formal_check_decide(
             actor=ministry, submission=submission, complete=True, eligible=True
         )
-    # The expert panel and the on-site check (branch i14b), stood in for.
-    listed = [by_outcome[o][0] for o in ("published", "published_objection", "upheld")]
-    for submission in listed:
-        _panel_stand_in(submission, tier="leading", actor=ministry)
-    _panel_stand_in(ecosystem, tier="ecosystem", actor=ministry)
 
-    # The ministry's notice that has ended: a dismissed and an upheld objection, then the
-    # publication under a decision number.
-    today = timezone.localdate()
+    # Days 21-20: the ministry's panel on three leading applications, Guangdong's on two growth
+    # ones; the experts score blind and disagree, the panels conclude on the majority.
+    clock.set(story.at(21, 9))
+    ministry_panel = panel_form(
+        email=False,
+        actor=ministry,
+        submissions=listed,
+        size=3,
+        seed=20261101,
+        named_experts=[experts["expert2@demo.cn"]],
+    )
+    growth = by_outcome["published"][1:]
+    clock.advance(minutes=30)
+    growth_panel = panel_form(
+        email=False,
+        actor=gd_lead,
+        submissions=growth,
+        size=3,
+        seed=20261201,
+        named_experts=[experts["expert1@demo.cn"]],
+    )
+    clock.set(story.at(21, 10))
+    panel_score(ministry_panel, clock)
+    clock.set(story.at(20, 9))
+    panel_score(growth_panel, clock)
+    clock.set(story.at(20, 14))
+    panel_close(ministry_panel, ministry, clock, defence=True)
+    panel_close(growth_panel, gd_lead, clock, defence=True)
+    zhejiang_call.closes_at = story.at(20, 17)
+    zhejiang_call.save(update_fields=["closes_at"])
+
+    # Day 19: on site, the first leading platform fails (back to a panel), two pass. Zhejiang
+    # draws its spot check.
+    clock.set(story.at(19, 9))
+    failed_once = first["published"]
+    site_check(failed_once, national, clock, fail=True)
+    for submission in listed[1:]:
+        site_check(submission, national, clock, fail=False)
+    clock.set(story.at(19, 15))
+    draw = programme.spot_check_draw(actor=zj_regulator, call=zhejiang_call, province_code="330000")
+    sampled = [submission for submission in basic if submission.pk in draw.sample]
+
+    # Days 18-16: a second panel of five for the failed one, then a passed check. The first
+    # basic platform drawn is reviewed and certified; the others await the check.
+    clock.set(story.at(18, 9))
+    second_panel = panel_form(
+        email=False, actor=ministry, submissions=[failed_once], size=5, seed=20261115
+    )
+    panel_score(second_panel, clock)
+    if sampled:
+        clock.set(story.at(18, 16))
+        sampled[0].refresh_from_db()
+        _review(sampled[0], people["reviewer.zj@demo.cn"])
+    clock.set(story.at(17, 10))
+    panel_close(second_panel, ministry, clock, defence=False)
+    clock.set(story.at(16, 10))
+    site_check(failed_once, national, clock, fail=False)
+
+    # Day 15: the ministry's notice and Guangdong's; an objection dismissed and one upheld
+    # during the period; the lists published the day after it ends.
+    clock.set(story.at(15, 9))
     ended = programme.notice_publish(
         actor=ministry,
         call=ministry_call,
         province_code=None,
         submissions=listed,
-        starts_on=today - timedelta(days=14),
+        starts_on=timezone.localdate(),
+    )
+    clock.advance(minutes=30)
+    gd_notice = programme.notice_publish(
+        actor=gd_regulator,
+        call=gd_call,
+        province_code="440000",
+        submissions=growth,
+        starts_on=timezone.localdate(),
     )
     entries = {entry.submission_id: entry for entry in ended.entries.all()}
-    during = ended.starts_on + timedelta(days=1)
+    clock.set(story.on(ended.starts_on + timedelta(days=1), 10))
     dismissed = programme.objection_file(
-        entry=entries[by_outcome["published_objection"][0].pk],
+        entry=entries[first["published_objection"].pk],
         name="陈先生",
         organisation="某装备制造企业",
         phone="13800138000",
         email="chen@example.cn",
         text="该平台公示的服务企业数量可能包含关联企业，请核实。",
         files=[_tiny_pdf("服务企业名单说明.pdf")],
-        today=during,
     )
+    clock.advance(hours=3)
     upheld = programme.objection_file(
-        entry=entries[by_outcome["upheld"][0].pk],
+        entry=entries[first["upheld"].pk],
         name="李女士",
         phone="13900139000",
         text="该平台连接设备数量与其年报披露数据明显不符。",
-        today=during,
     )
+    clock.set(story.on(ended.starts_on + timedelta(days=2), 15))
     programme.objection_answer(
         actor=ministry,
         objection=dismissed,
         upheld=False,
         answer="经核实，服务企业名单已剔除关联企业，数据属实，异议不成立。",
     )
+    clock.advance(minutes=30)
     programme.objection_answer(
         actor=ministry,
         objection=upheld,
         upheld=True,
         answer="经核实，连接设备数据存在重复统计，异议成立，退回省级重新评审。",
     )
+    clock.set(story.on(ended.ends_on + timedelta(days=1), 10))
     ministry_publication = programme.publication_issue(actor=ministry, notice=ended)
-    # The ministry's notice running now (objections may be filed in the demo).
+    clock.set(story.on(gd_notice.ends_on + timedelta(days=1), 11))
+    gd_publication = programme.publication_issue(actor=gd_regulator, notice=gd_notice)
+
+    # Days 4-2: the ecosystem applicant's panel and check; the last leading and growth
+    # applicants before panels still scoring (waiting for expert2 and expert1).
+    clock.set(story.at(4, 9))
+    ecosystem_panel = panel_form(
+        email=False, actor=ministry, submissions=[ecosystem], size=3, seed=20261120
+    )
+    panel_score(ecosystem_panel, clock)
+    clock.set(story.at(3, 9))
+    panel_close(ecosystem_panel, ministry, clock, defence=True)
+    clock.advance(hours=1)
+    leading_waiting = panel_form(
+        email=False,
+        actor=ministry,
+        submissions=[first["panel"]],
+        size=3,
+        seed=20261125,
+        named_experts=[experts["expert2@demo.cn"]],
+    )
+    clock.advance(minutes=30)
+    growth_waiting = panel_form(
+        email=False,
+        actor=gd_lead,
+        submissions=by_outcome["panel"][1:],
+        size=3,
+        seed=20261202,
+        named_experts=[experts["expert1@demo.cn"]],
+    )
+    clock.set(story.at(2, 9))
+    site_check(ecosystem, national, clock, fail=False)
+    panel_score(leading_waiting, clock, leave_out=experts["expert2@demo.cn"])
+    panel_score(growth_waiting, clock, leave_out=experts["expert1@demo.cn"])
+
+    # Today: the ministry's notice of the ecosystem applicant runs (objections may be filed).
+    clock.set(max(clock.now, story.end - timedelta(minutes=5)))
     programme.notice_publish(
         actor=ministry, call=ministry_call, province_code=None, submissions=[ecosystem]
     )
-
-    # Growth in Guangdong: after the provincial panel (stood in for), the provincial notice
-    # and the province's publication.
-    growth = by_outcome["published"][1:]
-    for submission in growth:
-        _panel_stand_in(submission, tier="growth", actor=gd_regulator)
-    gd_notice = programme.notice_publish(
-        actor=gd_regulator,
-        call=gd_call,
-        province_code="440000",
-        submissions=growth,
-        starts_on=today - timedelta(days=14),
-    )
-    gd_publication = programme.publication_issue(actor=gd_regulator, notice=gd_notice)
     return {
         "calls for applications": 3,
         "programme platforms": len(PLATFORMS) + len(ZHEJIANG_BASIC),
         "spot-checked": len(draw.sample),
+        "panels": 6,
+        "on-site checks": 5,
         "public notices": 3,
         "publications": len([ministry_publication, gd_publication]),
     }

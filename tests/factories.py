@@ -476,17 +476,50 @@ def programme_submission(*, call, tier: str = "leading", result: str | None = No
     return submission
 
 
-def to_public_notice(submission, *, tier: str, actor=None):
-    """Stand in for the expert panel (branch i14b): move a submission that awaits the panel
-    to the public notice with the panel's proposed tier, through the workflow service."""
-    from assessment.services.workflow import submission_transition
+def to_public_notice(submission, *, tier: str):
+    """Take a submission awaiting its expert panel to the public notice through the real
+    services: a panel of three new experts who agree with the review, its conclusion, and for
+    leading and ecosystem a passed on-site check. The panel proposes `tier`."""
+    from assessment.services import panels, site_checks
+    from questionnaires.selectors import rubric_of
 
     submission.refresh_from_db()
-    submission.proposed_tier = tier
-    submission.save(update_fields=["proposed_tier"])
-    return submission_transition(
-        submission=submission, to_state="public_notice", actor=actor or ministry_official()
+    province = submission.platform.region.province_code
+    national = tier in panels.NATIONAL_PANEL_TIERS
+    if national:
+        official = ministry_official()
+        home = "320000" if province == "310000" else "310000"
+    else:
+        official = reviewer(province)
+        home = province
+    seated = [expert(home) for _seat in range(3)]
+    panel = panels.panel_form(
+        actor=official, submissions=[submission], size=3, named_experts=seated, email=False
     )
+    entry = panel.entries.get()
+    rubric = rubric_of(submission.rubric_version)
+    judged = panels.judged_indicators(rubric, submission.platform_kind, entry.tier)
+    for member in seated:
+        panels.expert_score_save(
+            actor=member,
+            entry=entry,
+            decisions={indicator.code: {"decision": "agree"} for indicator in judged},
+            recommended_tier=tier,
+            submit=True,
+        )
+    panels.panel_write_opinion(actor=panel.lead, panel=panel, opinion="同意审核意见。")
+    panels.panel_conclude(actor=official, panel=panel)
+    submission.refresh_from_db()
+    assert submission.proposed_tier == tier, (submission.proposed_tier, tier)
+    if national:
+        inspector = ministry_official()
+        check = site_checks.site_check_open(actor=inspector, submission=submission)
+        for item in check.items.all():
+            site_checks.site_check_record_finding(actor=inspector, item=item, status="confirmed")
+        site_checks.site_check_decide(actor=inspector, site_check=check, verdict="passed")
+        submission.refresh_from_db()
+    assert submission.state == "public_notice", submission.state
+    return submission
 
 
 # --- Back-dating events in tests --------------------------------------------------------------

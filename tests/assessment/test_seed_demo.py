@@ -190,9 +190,8 @@ def test_seed_demo_dates_events_in_order_before_the_certification_and_drafts_hav
     started = timezone.now()
     call_command("seed_demo", platforms=60, seed=5)
     now = timezone.now()
-    # The generated history, dated in the past. The programme's live pipeline (calls, notices,
-    # publications of the open cycle) is acted out at seeding time, and a proposal held in the
-    # programme has no certification date yet (docs/programme.md, demo data).
+    # The generated history and the programme's story, dated in the past (a proposal held in
+    # the programme has no certification date yet; docs/programme.md, demo data).
     for certification in Certification.objects.filter(certified_at__lt=started).select_related(
         "submission"
     ):
