@@ -55,7 +55,9 @@ def test_recommendation_and_quota_over_the_api():
 def test_a_province_lists_its_own_recommendations_and_the_ministry_every_province_s():
     call = call_for_applications()
     (submission,) = proposed(call)
-    assert _recommend(token_client(provincial_lead(PROVINCE)), call, [submission]).status_code == 201
+    assert (
+        _recommend(token_client(provincial_lead(PROVINCE)), call, [submission]).status_code == 201
+    )
     listed = f"/api/v1/programme/calls/{call.pk}/recommendations/"
 
     def provinces(user):
