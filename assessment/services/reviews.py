@@ -35,6 +35,7 @@ from assessment.permissions import can_review_submission, visible_organisations
 from assessment.selectors.reviews import missing_required_checks
 from assessment.services import notifications, programme
 from assessment.services.dashboard_cache import dashboard_cache_invalidate
+from assessment.services.inputs import clean_text
 from assessment.services.scoring import submission_rescore
 from assessment.services.submissions import MAX_NUMBER
 from assessment.services.workflow import lock_submission, record_event, submission_transition
@@ -125,16 +126,7 @@ def _require_no_pending_sign_off(submission: Submission) -> None:
 
 
 def _required_text(value: str, *, field: str, message) -> str:
-    text = (value or "").strip()
-    if not text:
-        raise ApplicationError("required", message, field=field)
-    if len(text) > REASON_MAX_LENGTH:
-        raise ApplicationError(
-            "too_long",
-            _("Keep it under %(count)d characters.") % {"count": REASON_MAX_LENGTH},
-            field=field,
-        )
-    return text
+    return clean_text(value, field=field, required_message=message, max_length=REASON_MAX_LENGTH)
 
 
 def _person(user: User | None) -> dict | None:

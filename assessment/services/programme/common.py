@@ -14,6 +14,7 @@ from assessment.models import (
     User,
 )
 from assessment.models.reviews import CertificationStatus
+from assessment.services.inputs import clean_text
 from questionnaires.choices import Tier
 
 S = SubmissionState
@@ -86,16 +87,7 @@ def require_not_proposer(actor: User, submission: Submission) -> None:
 
 
 def required_text(value: str, *, field: str, message, max_length: int = TEXT_MAX_LENGTH) -> str:
-    text = (value or "").strip()
-    if not text:
-        raise ApplicationError("required", message, field=field)
-    if len(text) > max_length:
-        raise ApplicationError(
-            "too_long",
-            _("Keep it under %(count)d characters.") % {"count": max_length},
-            field=field,
-        )
-    return text
+    return clean_text(value, field=field, required_message=message, max_length=max_length)
 
 
 def require_state(submission: Submission, *states: str, action) -> None:
