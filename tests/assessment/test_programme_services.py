@@ -3,6 +3,7 @@ growth to its panel, the leading recommendation within the quota, the formal che
 central-enterprise route, the notice with objections, the publication, and separation of
 duties (a refused action changes nothing)."""
 
+import itertools
 from datetime import date, timedelta
 
 import pytest
@@ -596,18 +597,29 @@ def test_every_step_is_an_event_in_time_order():
     programme.publication_issue(actor=ministry_official(), notice=notice, today=date(2027, 3, 12))
     events = list(submission.events.order_by("id"))
     assert [e.created_at for e in events] == sorted(e.created_at for e in events)
-    kinds = [e.kind for e in events if e.kind != "state_changed"]
-    assert kinds == [
+    # Each step in order; a panel and an on-site check record an event per act (scores, items).
+    steps = [
+        kind for kind, _ in itertools.groupby(e.kind for e in events if e.kind != "state_changed")
+    ]
+    assert steps == [
         "certification_proposed",
         "recommended",
         "formal_check",
+        "panel",
+        "site_check",
         "notice_listed",
         "published",
         "certified",
     ]
     assert all(e.actor_id for e in events)
     transitions = [e.to_state for e in events if e.kind == "state_changed"]
-    assert transitions == ["recommended", "expert_review", "public_notice", "certified"]
+    assert transitions == [
+        "recommended",
+        "expert_review",
+        "site_check",
+        "public_notice",
+        "certified",
+    ]
 
 
 def test_operator_can_switch_from_a_provincial_tier_to_a_ministry_tier():

@@ -32,7 +32,7 @@ def _published():
 def test_review_stages_name_the_notice_its_objection_and_the_decision_number():
     submission, notice, publication = _published()
     stages = reports.report_review_stages(submission)
-    assert set(stages) == {"public_notice", "publication"}  # no panel was held here
+    assert set(stages) == {"panel", "site_check", "public_notice", "publication"}
     assert (stages["public_notice"]["starts_on"], stages["public_notice"]["ends_on"]) == (
         notice.starts_on,
         notice.ends_on,
