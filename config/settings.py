@@ -249,8 +249,9 @@ REPORT_TASK_ATTEMPTS = env_int("REPORT_TASK_ATTEMPTS", 2, minimum=1)
 # Finished task results are pruned by housekeeping after this many days.
 TASK_RESULT_KEEP_DAYS = env_int("TASK_RESULT_KEEP_DAYS", 7, minimum=1)
 
-# CACHE_URL: redis://host:6379/0 with several processes or hosts (lock-out counts, throttles,
-# idempotency keys and dashboard invalidation must reach all of them); locmem:// for the demo.
+# CACHE_URL: redis://host:6379/0 with several processes or hosts (API and verification throttles
+# and the dashboards' cache version must reach all of them; lock-outs and idempotency keys are
+# rows); locmem:// for the demo.
 CACHES = {
     "default": cache_from_url(
         env_str("CACHE_URL", "locmem://platform-maturity"),
@@ -260,7 +261,7 @@ CACHES = {
 if PRODUCTION and cache_is_per_process(CACHES["default"]):
     raise ImproperlyConfigured(
         "PRODUCTION=true needs a shared cache: set CACHE_URL=redis://host:6379/0 "
-        "(a per-process cache loses lock-outs and idempotency keys between processes)."
+        "(a per-process cache keeps throttles and dashboard invalidation to one process)."
     )
 if PRODUCTION and DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     raise ImproperlyConfigured(
