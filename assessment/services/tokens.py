@@ -138,7 +138,7 @@ def api_token_authenticate(*, key: str, ip: str | None = None) -> ApiToken | Non
     if token is None or not token.user.is_active:
         return None
     now = timezone.now()
-    if token.expires_at is not None and token.expires_at <= now:
+    if token.expires_at <= now:
         return None
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now, last_used_ip=ip)
