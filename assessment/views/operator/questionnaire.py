@@ -41,6 +41,18 @@ _NOTICE_KEY = "questionnaire_notice"
 _COPIED_KINDS = ("answer_unconfirmed", "evidence_unconfirmed")
 
 
+def _say_confirmed(request: HttpRequest, confirmed: list[str]) -> None:
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d question confirmed as still valid: %(codes)s.",
+            "%(count)d questions confirmed as still valid: %(codes)s.",
+            len(confirmed),
+        )
+        % {"count": len(confirmed), "codes": ", ".join(confirmed)},
+    )
+
+
 def _copied_items(problems) -> list[dict]:
     """What is still to confirm after copying from the last cycle, as the lists show it."""
     labels = {
@@ -209,15 +221,7 @@ def confirm_copied(request: HttpRequest, submission_id: int) -> HttpResponse:
         except ApplicationError as error:
             messages.error(request, error.message)
         else:
-            messages.success(
-                request,
-                ngettext(
-                    "%(count)d question confirmed as still valid: %(codes)s.",
-                    "%(count)d questions confirmed as still valid: %(codes)s.",
-                    len(confirmed),
-                )
-                % {"count": len(confirmed), "codes": ", ".join(confirmed)},
-            )
+            _say_confirmed(request, confirmed)
             return redirect("operator_submission_submit", submission.pk)
     copied = _copied_items(selectors.submission_completeness(submission))
     sections = {}
@@ -298,15 +302,7 @@ def questionnaire(request: HttpRequest, submission_id: int, section: str) -> Htt
         anchor = "#evidence-q-" + code.replace(".", "-")
         return HttpResponseRedirect(_questionnaire_url(submission, section) + anchor)
     if confirmed is not None:
-        messages.success(
-            request,
-            ngettext(
-                "%(count)d question confirmed as still valid: %(codes)s.",
-                "%(count)d questions confirmed as still valid: %(codes)s.",
-                len(confirmed),
-            )
-            % {"count": len(confirmed), "codes": ", ".join(confirmed)},
-        )
+        _say_confirmed(request, confirmed)
         return HttpResponseRedirect(_questionnaire_url(submission, section))
     messages.success(request, _("Your answers are saved."))
     if action == "save_next" and page.next_section:
