@@ -152,11 +152,28 @@ def test_sm3_data_hash_is_shown_and_accepted(client):
     assert response.context["verification"]["matched"] == "data_sm3"
 
 
-def test_sm3_is_the_gb_t_32905_digest():
-    # GB/T 32905-2016, example 1: SM3("abc").
+# GB/T 32905-2016's two examples: SM3("abc") and SM3("abcd" × 16).
+SM3_EXAMPLES = [
+    (b"abc", "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0"),
+    (b"abcd" * 16, "debe9ff92275b8a138604889c18e5a4d6fdb70e5387e5765293dcba39c0c5732"),
+]
+
+
+@pytest.mark.parametrize(("data", "digest"), SM3_EXAMPLES)
+def test_sm3_is_the_gb_t_32905_digest(data, digest):
     from assessment.services.verification import sm3_hex
 
-    assert sm3_hex(b"abc") == "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0"
+    assert sm3_hex(data) == digest
+
+
+@pytest.mark.parametrize(("data", "digest"), SM3_EXAMPLES)
+def test_sm3_without_openssl_gives_the_same_digest(data, digest):
+    # The path taken where OpenSSL has no SM3; also a canonical document of real size.
+    from assessment.services.verification import sm3_hex_pure
+
+    assert sm3_hex_pure(data) == digest
+    document = "中文 canonical data {}".encode() * 500
+    assert sm3_hex_pure(document) == hashlib.new("sm3", document).hexdigest()
 
 
 # --- Nothing private for provisional or withdrawn ----------------------------------------------
