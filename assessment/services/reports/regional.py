@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.template.loader import render_to_string
@@ -10,7 +11,9 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from assessment import metrics
 from assessment.errors import NotFound, PermissionDenied
+from assessment.metrics import METRICS, MetricCode
 from assessment.models import (
     AssessmentCycle,
     Region,
@@ -26,6 +29,52 @@ from assessment.services.reports.facts import _check_language
 from assessment.services.reports.render import _footer_css, render_pdf
 
 # --- Regional report ---------------------------------------------------------------------------
+
+# The figure of each metric in regional_report_data.
+_METRIC_VALUE_KEYS = {
+    MetricCode.INFLUENTIAL_PLATFORMS: "influential_platforms",
+    MetricCode.CONNECTED_DEVICES: "connected_devices",
+    MetricCode.PLATFORM_PENETRATION: "penetration",
+}
+
+
+def national_target_rows(data: dict[str, Any], region: Region | None) -> list[dict[str, Any]]:
+    """Each national target beside the region's own figure of its metric, and the region's own
+    target of that metric where one is entered. A count's share is the region's part of the
+    national goal (a province is not expected to reach it alone); a ratio has no share, its
+    national goal applies to every region as it stands."""
+    if region is None:
+        return []
+    own_targets: dict[str, list[dict[str, Any]]] = {}
+    for target in data["targets"]:
+        if target["scope"] == region.code:
+            own_targets.setdefault(target["metric"], []).append(target)
+    rows = []
+    for target in data["national_targets"]:
+        metric = METRICS[target.metric]
+        value = data[_METRIC_VALUE_KEYS[target.metric]]
+        goal = target.target_value
+        share = None
+        if metric.unit == "count" and value is not None and goal:
+            share = round(Decimal(value) * 100 / goal, 1)
+        rows.append(
+            {
+                "label": target.name_en
+                if translation.get_language() == "en"
+                else target.name_zh_hans,
+                "unit": metric.unit,
+                "comparison": target.get_comparison_display(),
+                "goal": goal,
+                "deadline": target.deadline,
+                "value": value,
+                "share": share,
+                "met": metrics.target_met(value, target.comparison, goal)
+                if metric.unit == "percent"
+                else None,
+                "own_targets": own_targets.get(target.metric, []),
+            }
+        )
+    return rows
 
 
 def _regional_charts(data: dict[str, Any]) -> dict[str, SafeString]:
@@ -75,6 +124,7 @@ def regional_report_pdf(*, cycle: AssessmentCycle, region: Region | None, langua
             "reference": reference,
             "generated_at": generated,
             "charts": _regional_charts(data),
+            "national_target_rows": national_target_rows(data, region),
             "narrative": report_narrative.regional_narrative(data, scope),
             "language_code": language,
             "footer_css": _footer_css(
