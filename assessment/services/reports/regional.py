@@ -22,6 +22,7 @@ from assessment.models import (
 from assessment.selectors import reports as report_selectors
 from assessment.services import (
     report_charts,
+    report_formal,
     report_narrative,
     signing,
 )
@@ -49,24 +50,32 @@ def national_target_rows(data: dict[str, Any], region: Region | None) -> list[di
     for target in data["targets"]:
         if target["scope"] == region.code:
             own_targets.setdefault(target["metric"], []).append(target)
+    order = list(MetricCode)
+    language = translation.get_language()
     rows = []
-    for target in data["national_targets"]:
+    for target in sorted(data["national_targets"], key=lambda t: order.index(t.metric)):
         metric = METRICS[target.metric]
         value = data[_METRIC_VALUE_KEYS[target.metric]]
         goal = target.target_value
         share = None
-        if metric.unit == "count" and value is not None and goal:
-            share = round(Decimal(value) * 100 / goal, 1)
+        if metric.unit == "count":
+            if value is not None and goal:
+                share = round(Decimal(value) * 100 / goal, 1)
+            goal_text = report_formal.large_number(goal)
+            value_text = report_formal.large_number(value)
+        else:
+            goal_text = f"{report_formal.large_number(goal)}%"
+            # Penetration is an upper bound (an enterprise is counted once per platform).
+            value_text = "—" if value is None else f"≤ {value:.2f}%"
         rows.append(
             {
-                "label": target.name_en
-                if translation.get_language() == "en"
-                else target.name_zh_hans,
+                "label": target.name_en if language == "en" else target.name_zh_hans,
+                "metric": target.metric,
                 "unit": metric.unit,
-                "comparison": target.get_comparison_display(),
                 "goal": goal,
-                "deadline": target.deadline,
+                "goal_text": f"{target.get_comparison_display()} {goal_text}",
                 "value": value,
+                "value_text": value_text,
                 "share": share,
                 "met": metrics.target_met(value, target.comparison, goal)
                 if metric.unit == "percent"
