@@ -189,3 +189,17 @@ def test_the_admin_shows_and_edits_the_english_name(client):
     assert 'name="name_en"' in page.content.decode()
     listing = client.get(reverse("admin:assessment_platform_changelist"), {"q": "Tianshu"})
     assert NAME_EN in listing.content.decode()
+
+
+def test_entering_an_english_name_changes_the_english_facts_only():
+    submission = factories.reviewed_submission(result="basic", certified=True)
+    english = reports.report_issue(submission=submission, language="en", user=None)
+    chinese = reports.report_issue(submission=submission, language="zh-hans", user=None)
+    Platform.objects.filter(pk=submission.platform_id).update(name_en=NAME_EN)
+    submission.platform.refresh_from_db()
+    assert reports.report_verify(number=english.number)["outcome"] == "changed"
+    assert reports.report_verify(number=chinese.number)["outcome"] == "genuine"
+    renewed = reports.report_issue(submission=submission, language="en", user=None)
+    assert renewed.number != english.number
+    assert renewed.canonical_data["platform"] == NAME_EN
+    assert reports.report_issue(submission=submission, language="zh-hans", user=None) == chinese
