@@ -146,9 +146,9 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 @admin.register(Platform)
 class PlatformAdmin(admin.ModelAdmin):
-    list_display = ["name", "organisation", "kind", "region", "launched_year"]
+    list_display = ["name", "name_en", "organisation", "kind", "region", "launched_year"]
     list_filter = ["kind"]
-    search_fields = ["name", "organisation__name"]
+    search_fields = ["name", "name_en", "organisation__name"]
     autocomplete_fields = ["organisation", "region"]
 
 

@@ -209,7 +209,7 @@ class EvidenceReplaceForm(forms.Form):
 class PlatformForm(forms.ModelForm):
     class Meta:
         model = Platform
-        fields = ["name", "kind", "industries", "region", "website", "launched_year"]
+        fields = ["name", "name_en", "kind", "industries", "region", "website", "launched_year"]
         widgets = {"industries": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, **kwargs):

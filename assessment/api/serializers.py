@@ -147,6 +147,7 @@ class PlatformSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "name",
+            "name_en",
             "kind",
             "organisation",
             "organisation_name",

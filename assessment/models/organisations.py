@@ -43,6 +43,12 @@ class Platform(models.Model):
         related_name="platforms",
     )
     name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(
+        _("English name"),
+        max_length=200,
+        blank=True,
+        help_text=_("Printed on English reports and certificates; leave blank to print the name."),
+    )
     kind = models.CharField(_("platform kind"), max_length=14, choices=PlatformKind.choices)
     industries = models.ManyToManyField(
         "assessment.Industry", verbose_name=_("main industries served"), related_name="platforms"
@@ -68,4 +74,11 @@ class Platform(models.Model):
         ]
 
     def __str__(self):
+        return self.name
+
+    def display_name(self, language: str) -> str:
+        """The name a document in the language prints: the English name on English documents
+        when one is entered, the registered name otherwise (Chinese documents always)."""
+        if language == "en" and self.name_en:
+            return self.name_en
         return self.name

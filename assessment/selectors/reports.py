@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, QuerySet
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from assessment import presentation
 from assessment.models import (
@@ -27,6 +27,7 @@ from assessment.models import (
     ScoreSummary,
     Submission,
     SubmissionState,
+    Target,
     User,
 )
 from assessment.models.reviews import CertificationStatus
@@ -431,6 +432,11 @@ def regional_scope_regions(region: Region | None) -> list[str] | None:
     return [region.code, *Region.objects.filter(parent=region).values_list("code", flat=True)]
 
 
+def national_targets() -> list[Target]:
+    """The Action Plan's national targets (every regional report sets its figures beside them)."""
+    return list(Target.objects.filter(region__isnull=True).order_by("metric", "deadline"))
+
+
 def regional_report_data(cycle: AssessmentCycle, region: Region | None) -> dict[str, Any]:
     """A province's (or the nation's) summary for a cycle, from the dashboards' own selector
     (assessment.selectors.dashboards.dashboard_data: the same figures, targets and areas as the
@@ -463,7 +469,8 @@ def regional_report_data(cycle: AssessmentCycle, region: Region | None) -> dict[
     participating = handed_in.values("platform_id").distinct().count()
     certified_list = [
         {
-            "platform": certification.submission.platform.name,
+            # Called inside the report's language (translation.override).
+            "platform": certification.submission.platform.display_name(get_language()),
             "organisation": certification.submission.platform.organisation.name,
             "region": certification.submission.platform.region.name,
             "kind": certification.submission.get_platform_kind_display(),
@@ -498,6 +505,8 @@ def regional_report_data(cycle: AssessmentCycle, region: Region | None) -> dict[
             "unit": target["unit"],
             "deadline": target["deadline"],
             "met": target["met"],
+            "metric": target["metric"],
+            "scope": target["scope"],
         }
         for target in dashboard["targets"]
     ]
@@ -531,6 +540,7 @@ def regional_report_data(cycle: AssessmentCycle, region: Region | None) -> dict[
             for kind, label in Submission._meta.get_field("platform_kind").choices
         ],
         "targets": targets,
+        "national_targets": national_targets(),
         "connected_devices": totals["connected_devices"],
         "enterprises_served": totals["enterprises_served"],
         "industrial_enterprises": totals["industrial_enterprises"],

@@ -37,6 +37,7 @@ def certificate_html(*, submission: Submission, report: IssuedReport) -> str:
         context = {
             "report": report,
             "platform": submission.platform,
+            "platform_name": submission.platform.display_name(report.language),
             "organisation": submission.platform.organisation,
             "cycle": submission.cycle,
             "kind_label": submission.get_platform_kind_display(),

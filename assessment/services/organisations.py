@@ -45,6 +45,19 @@ def _check_platform_name(actor: User, name: str, exclude_pk: int | None = None) 
     return name
 
 
+def _check_english_name(name_en: str) -> str:
+    # Optional; held to the name's length (the form checks it too, but a service is its own gate).
+    name_en = (name_en or "").strip()
+    limit = Platform._meta.get_field("name_en").max_length
+    if len(name_en) > limit:
+        raise ApplicationError(
+            "name_en_too_long",
+            _("The English name may have at most %(limit)d characters.") % {"limit": limit},
+            field="name_en",
+        )
+    return name_en
+
+
 @transaction.atomic
 def platform_create(
     *,
@@ -55,12 +68,14 @@ def platform_create(
     launched_year: int,
     industries: list[Industry],
     website: str = "",
+    name_en: str = "",
 ) -> Platform:
     """A new platform of the actor's organisation."""
     _require_operator(actor)
     platform = Platform.objects.create(
         organisation_id=actor.organisation_id,
         name=_check_platform_name(actor, name),
+        name_en=_check_english_name(name_en),
         kind=kind,
         region=region,
         launched_year=launched_year,
@@ -81,6 +96,7 @@ def platform_update(
     launched_year: int,
     industries: list[Industry],
     website: str = "",
+    name_en: str = "",
 ) -> Platform:
     """Change a platform's details; submissions already started keep the kind they froze."""
     _require_operator(actor)
@@ -88,11 +104,12 @@ def platform_update(
     if locked.organisation_id != actor.organisation_id:
         raise NotFound("not_found", _("That page does not exist or you may not see it."))
     locked.name = _check_platform_name(actor, name, exclude_pk=locked.pk)
+    locked.name_en = _check_english_name(name_en)
     locked.kind = kind
     locked.region = region
     locked.launched_year = launched_year
     locked.website = website
-    locked.save(update_fields=["name", "kind", "region", "launched_year", "website"])
+    locked.save(update_fields=["name", "name_en", "kind", "region", "launched_year", "website"])
     locked.industries.set(industries)
     return locked
 

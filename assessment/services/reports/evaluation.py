@@ -154,9 +154,11 @@ def submission_report_html(
         url = verification_url(report.number)
         certification = data["certification"]
         revoked = certification is not None and certification.status == CertificationStatus.REVOKED
+        platform_name = submission.platform.display_name(report.language)
         context = {
             **data,
             **report_review_stages(submission),
+            "platform_name": platform_name,
             "monitoring_history": report_monitoring_history(submission),
             "narrative": report_narrative.narrative(data),
             "report": report,
@@ -175,8 +177,7 @@ def submission_report_html(
             "charts": submission_report_charts(data) if with_charts else None,
             "footer_css": _footer_css(
                 gettext("Report No. %(number)s") % {"number": report.number},
-                gettext("Evaluation report · %(platform)s")
-                % {"platform": submission.platform.name},
+                gettext("Evaluation report · %(platform)s") % {"platform": platform_name},
             ),
             "language_code": report.language,
             "generated_at": timezone.localtime(report.issued_at),

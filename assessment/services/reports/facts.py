@@ -46,7 +46,7 @@ def canonical_facts(submission: Submission, language: str) -> dict[str, Any]:
     else:
         status = certification.status
     return {
-        "platform": platform.name,
+        "platform": platform.display_name(language),
         "organisation": platform.organisation.name,
         "credit_code": platform.organisation.credit_code,
         "region": platform.region_id,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.template.loader import render_to_string
@@ -10,7 +11,9 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from assessment import metrics
 from assessment.errors import NotFound, PermissionDenied
+from assessment.metrics import METRICS, MetricCode
 from assessment.models import (
     AssessmentCycle,
     Region,
@@ -19,6 +22,7 @@ from assessment.models import (
 from assessment.selectors import reports as report_selectors
 from assessment.services import (
     report_charts,
+    report_formal,
     report_narrative,
     signing,
 )
@@ -26,6 +30,60 @@ from assessment.services.reports.facts import _check_language
 from assessment.services.reports.render import _footer_css, render_pdf
 
 # --- Regional report ---------------------------------------------------------------------------
+
+# The figure of each metric in regional_report_data.
+_METRIC_VALUE_KEYS = {
+    MetricCode.INFLUENTIAL_PLATFORMS: "influential_platforms",
+    MetricCode.CONNECTED_DEVICES: "connected_devices",
+    MetricCode.PLATFORM_PENETRATION: "penetration",
+}
+
+
+def national_target_rows(data: dict[str, Any], region: Region | None) -> list[dict[str, Any]]:
+    """Each national target beside the region's own figure of its metric, and the region's own
+    target of that metric where one is entered. A count's share is the region's part of the
+    national goal (a province is not expected to reach it alone); a ratio has no share, its
+    national goal applies to every region as it stands."""
+    if region is None:
+        return []
+    own_targets: dict[str, list[dict[str, Any]]] = {}
+    for target in data["targets"]:
+        if target["scope"] == region.code:
+            own_targets.setdefault(target["metric"], []).append(target)
+    order = list(MetricCode)
+    language = translation.get_language()
+    rows = []
+    for target in sorted(data["national_targets"], key=lambda t: order.index(t.metric)):
+        metric = METRICS[target.metric]
+        value = data[_METRIC_VALUE_KEYS[target.metric]]
+        goal = target.target_value
+        share = None
+        if metric.unit == "count":
+            if value is not None and goal:
+                share = round(Decimal(value) * 100 / goal, 1)
+            goal_text = report_formal.large_number(goal)
+            value_text = report_formal.large_number(value)
+        else:
+            goal_text = f"{report_formal.large_number(goal)}%"
+            # Penetration is an upper bound (an enterprise is counted once per platform).
+            value_text = "—" if value is None else f"≤ {value:.2f}%"
+        rows.append(
+            {
+                "label": target.name_en if language == "en" else target.name_zh_hans,
+                "metric": target.metric,
+                "unit": metric.unit,
+                "goal": goal,
+                "goal_text": f"{target.get_comparison_display()} {goal_text}",
+                "value": value,
+                "value_text": value_text,
+                "share": share,
+                "met": metrics.target_met(value, target.comparison, goal)
+                if metric.unit == "percent"
+                else None,
+                "own_targets": own_targets.get(target.metric, []),
+            }
+        )
+    return rows
 
 
 def _regional_charts(data: dict[str, Any]) -> dict[str, SafeString]:
@@ -75,6 +133,7 @@ def regional_report_pdf(*, cycle: AssessmentCycle, region: Region | None, langua
             "reference": reference,
             "generated_at": generated,
             "charts": _regional_charts(data),
+            "national_target_rows": national_target_rows(data, region),
             "narrative": report_narrative.regional_narrative(data, scope),
             "language_code": language,
             "footer_css": _footer_css(

@@ -75,6 +75,7 @@ def _platform_form_view(request, platform=None):
     if request.method == "POST" and form.is_valid():
         fields = {
             "name": form.cleaned_data["name"],
+            "name_en": form.cleaned_data["name_en"],
             "kind": form.cleaned_data["kind"],
             "region": form.cleaned_data["region"],
             "launched_year": form.cleaned_data["launched_year"],
