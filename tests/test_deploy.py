@@ -66,6 +66,18 @@ def test_systemd_accepts_the_shipped_units(tmp_path):
     assert verified.stderr.strip() == ""
 
 
+def test_gunicorn_keeps_idle_connections_longer_than_nginx_reuses_them():
+    # Otherwise nginx can write a request into a connection gunicorn is closing, and a POST,
+    # which nginx must not retry, is answered 502 (seen in the deadline benchmark).
+    unit = (DEPLOY / "systemd" / "assessment-web.service").read_text()
+    site = (DEPLOY / "nginx" / "assessment.conf").read_text()
+    upstream = re.search(r"upstream assessment_web \{(.*?)\n\}", site, flags=re.DOTALL).group(1)
+    nginx_idle = re.search(r"keepalive_timeout (\d+)s;", upstream)
+    gunicorn_idle = re.search(r"--keep-alive (\d+)", unit)
+    assert nginx_idle and gunicorn_idle, "both sides must say how long an idle connection lives"
+    assert int(gunicorn_idle.group(1)) > int(nginx_idle.group(1))
+
+
 def _example_environment() -> dict[str, str]:
     values = {}
     for line in (ROOT / ".env.example").read_text().splitlines():

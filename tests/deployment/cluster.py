@@ -24,6 +24,7 @@ from pathlib import Path
 from tests.services import ROOT, free_port, stop_process, wait_for_port
 
 NGINX_CONFIG = ROOT / "deploy" / "nginx" / "assessment.conf"
+WEB_UNIT = ROOT / "deploy" / "systemd" / "assessment-web.service"
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
 
@@ -37,6 +38,14 @@ def database_url(settings_dict: dict) -> str:
     host = settings_dict.get("HOST") or "127.0.0.1"
     port = settings_dict.get("PORT") or 5432
     return f"postgres://{user}{password}@{host}:{port}/{settings_dict['NAME']}"
+
+
+def gunicorn_keep_alive() -> str:
+    """The shipped web unit's --keep-alive, so the cluster runs what is deployed."""
+    found = re.search(r"--keep-alive (\d+)", WEB_UNIT.read_text())
+    if found is None:
+        raise AssertionError("deploy/systemd/assessment-web.service sets no --keep-alive")
+    return found.group(1)
 
 
 def nginx_config(*, listen: int, upstreams: list[int], directory: Path) -> str:
@@ -116,6 +125,8 @@ class Cluster:
                         str(threads),
                         "--timeout",
                         "120",
+                        "--keep-alive",
+                        gunicorn_keep_alive(),
                         "--log-level",
                         "warning",
                     ],
