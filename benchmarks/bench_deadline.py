@@ -9,9 +9,11 @@ pages, autosave answers and upload a small evidence PDF, with a think time of 2â
 Two runs of BENCH_DEADLINE_SECONDS (180) each: BENCH_DEADLINE_BASE_USERS (20) as the baseline,
 then BENCH_DEADLINE_USERS (200). Printed per request type: requests, failures (must be 0), p50
 and p95, and the ratio of the p95 to the baseline's. Afterwards every answer the server
-acknowledged (HTTP 200 to an autosave) is checked in the database: the last acknowledged value
-of each draft must be the stored one (none lost). The autosaved answers are restored at the end
-and the uploaded evidence removed.
+acknowledged (HTTP 200 to an autosave) is checked in the database by its version: the stored
+answer of each draft is the last acknowledged one, or a later version holding a value the client
+sent afterwards without getting an answer (a request cut off when the run stopped); the history
+holds the acknowledged version with that value. Anything else is a lost answer. The autosaved
+answers are restored at the end and the uploaded evidence removed.
 
 Run: .venv/bin/python -m benchmarks bench_deadline
 """
@@ -40,7 +42,10 @@ TYPES = ("sign in", "questionnaire page", "autosave", "evidence upload")
 if os.environ.get("BENCH_DEADLINE_LOCUSTFILE") == "1":
     from locust import HttpUser, between, events, task
 
-    ACKNOWLEDGED: dict[str, str] = {}
+    # Per draft: the last answer the server acknowledged, and the values sent after it whose
+    # fate the client does not know (no answer, or one from nginx rather than the application).
+    ACKNOWLEDGED: dict[str, dict] = {}
+    UNANSWERED: dict[str, list[str]] = {}
 
     def _small_pdf() -> bytes:
         from pypdf import PdfWriter
@@ -55,7 +60,9 @@ if os.environ.get("BENCH_DEADLINE_LOCUSTFILE") == "1":
 
     @events.test_stop.add_listener
     def _write_acknowledged(environment, **kwargs):
-        Path(os.environ["BENCH_DEADLINE_ACKNOWLEDGED"]).write_text(json.dumps(ACKNOWLEDGED))
+        Path(os.environ["BENCH_DEADLINE_ACKNOWLEDGED"]).write_text(
+            json.dumps({"acknowledged": ACKNOWLEDGED, "unanswered": UNANSWERED})
+        )
 
     class Operator(HttpUser):
         wait_time = between(2, 6)
@@ -96,6 +103,8 @@ if os.environ.get("BENCH_DEADLINE_LOCUSTFILE") == "1":
         def autosave(self):
             value = str(random.randint(3, 600))  # noqa: S311
             token = self.client.cookies.get("csrftoken", "")
+            draft = str(self.submission)
+            UNANSWERED.setdefault(draft, []).append(value)
             with self.client.post(
                 f"/operator/submissions/{self.submission}/autosave/",
                 {
@@ -111,9 +120,12 @@ if os.environ.get("BENCH_DEADLINE_LOCUSTFILE") == "1":
                 if response.status_code == 200:
                     saved = response.json()
                     self.version = saved["version"]
-                    ACKNOWLEDGED[str(self.submission)] = saved["value"]
+                    ACKNOWLEDGED[draft] = {"value": saved["value"], "version": saved["version"]}
+                    UNANSWERED[draft] = []
                     response.success()
                 else:
+                    if response.status_code == 409:  # refused by the version check: not applied
+                        UNANSWERED[draft].remove(value)
                     response.failure(f"status {response.status_code}")
                     self.page()
 
@@ -174,26 +186,44 @@ def _run_locust(cluster, work: Path, users: int, label: str) -> dict:
     elapsed = time.perf_counter() - started
     with open(work / f"{label}_stats.csv", encoding="utf-8") as handle:
         rows = {row["Name"]: row for row in csv.DictReader(handle)}
-    acknowledged = json.loads((work / f"acknowledged-{label}.json").read_text())
+    answers = json.loads((work / f"acknowledged-{label}.json").read_text())
     failures_file = work / f"{label}_failures.csv"
     failures = failures_file.read_text() if failures_file.exists() else ""
-    return {"rows": rows, "acknowledged": acknowledged, "elapsed": elapsed, "failures": failures}
+    return {**answers, "rows": rows, "elapsed": elapsed, "failures": failures}
 
 
-def _lost_answers(acknowledged: dict[str, str]) -> list[str]:
+def _lost_answers(result: dict) -> tuple[list[str], int]:
+    """Drafts whose acknowledged answer is gone, and how many hold a later unanswered write."""
     from assessment.forms_questionnaire import display_value
-    from assessment.models import Answer
+    from assessment.models import Answer, EventKind, SubmissionEvent
 
-    stored = dict(
-        Answer.objects.filter(
-            submission_id__in=[int(pk) for pk in acknowledged], question_code=QUESTION
-        ).values_list("submission_id", "value")
-    )
-    return [
-        submission
-        for submission, value in acknowledged.items()
-        if str(display_value(stored.get(int(submission)))) != str(value)
-    ]
+    acknowledged, unanswered = result["acknowledged"], result["unanswered"]
+    ids = [int(pk) for pk in acknowledged]
+    stored = {
+        submission: (version, str(display_value(value)))
+        for submission, version, value in Answer.objects.filter(
+            submission_id__in=ids, question_code=QUESTION
+        ).values_list("submission_id", "version", "value")
+    }
+    history = {
+        (submission, detail.get("version")): str(display_value(detail.get("to")))
+        for submission, detail in SubmissionEvent.objects.filter(
+            submission_id__in=ids, kind=EventKind.ANSWER_CHANGED, question_code=QUESTION
+        ).values_list("submission_id", "detail")
+    }
+    lost, later = [], 0
+    for submission, ack in acknowledged.items():
+        version, value = stored.get(int(submission), (0, ""))
+        # The seeded version has no event; any version written in the run has one.
+        key = (int(submission), ack["version"])
+        in_history = history.get(key, str(ack["value"])) == str(ack["value"])
+        if version == ack["version"] and value == str(ack["value"]) and in_history:
+            continue
+        if version > ack["version"] and value in unanswered.get(submission, []) and in_history:
+            later += 1
+            continue
+        lost.append(submission)
+    return lost, later
 
 
 def _print(label: str, users: int, result: dict, baseline: dict | None) -> None:
@@ -212,10 +242,11 @@ def _print(label: str, users: int, result: dict, baseline: dict | None) -> None:
         if base and float(base["95%"]):
             line += f"  p95 ratio to {BASE_USERS} users {p95 / float(base['95%']):5.1f}x"
         print(line)
-    lost = _lost_answers(result["acknowledged"])
+    lost, later = _lost_answers(result)
     print(
         f"  acknowledged answers checked: {len(result['acknowledged'])} drafts, "
-        f"{len(lost)} lost{' (' + ', '.join(lost[:10]) + ')' if lost else ''}"
+        f"{len(lost)} lost{' (' + ', '.join(lost[:10]) + ')' if lost else ''}, "
+        f"{later} with a later write the client got no answer to"
     )
     total_failures = int(result["rows"]["Aggregated"]["Failure Count"])
     if total_failures:
