@@ -7,6 +7,19 @@ pytest_plugins = ["tests.browser", "tests.services"]
 # Before anything hashes a password (tests/factories.py hashes the shared one at import).
 settings.PASSWORD_HASHERS = ["tests.hashers.QuickPBKDF2PasswordHasher"]
 
+
+def _commit_without_waiting_for_the_disk():
+    """A test database need not survive a crash: on PostgreSQL, commits (transactional tests,
+    flushes, live servers) do not wait for the WAL to reach the disk."""
+    from django.db import connections
+
+    for settings_dict in (settings.DATABASES["default"], connections["default"].settings_dict):
+        if settings_dict["ENGINE"].endswith("postgresql"):
+            settings_dict.setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"
+
+
+_commit_without_waiting_for_the_disk()
+
 _DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}
 
 
