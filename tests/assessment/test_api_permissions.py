@@ -31,7 +31,7 @@ from questionnaires.selectors import rubric_of
 from tests.assessment.api_support import World, token_client
 from tests.factories import region
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.once]
 
 # "conflicted": a reviewer of the province who declared a conflict of interest with the
 # Shenzhen organisation; the review desk's rule (nothing of that organisation, no drafts for

@@ -19,6 +19,9 @@ from schemathesis.specs.openapi.checks import (
 from config.wsgi import application
 from tests.assessment.api_support import World, token_client
 
+# Fuzzed once in CI, on PostgreSQL (README, Tests and CI).
+pytestmark = pytest.mark.once
+
 CHECKS = [
     not_a_server_error,
     status_code_conformance,

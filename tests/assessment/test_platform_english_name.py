@@ -16,7 +16,7 @@ from assessment.services import certificates, organisations, reports
 from tests import factories
 from tests.assessment.api_support import token_client
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.once]
 
 NAME = "天枢工业互联网平台"
 NAME_EN = "Tianshu Industrial Internet Platform"

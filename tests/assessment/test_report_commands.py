@@ -9,7 +9,7 @@ from pypdf import PdfReader
 from assessment.models import IssuedReport
 from tests.factories import reviewed_submission
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.once]
 
 
 def test_render_report_writes_the_issued_pdf(tmp_path):

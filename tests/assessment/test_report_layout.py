@@ -14,7 +14,7 @@ from assessment.selectors.reports import report_submission_queryset
 from assessment.services import certificates, reports
 from tests.factories import reviewed_submission
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.once]
 
 HEADINGS = {
     "zh-hans": [

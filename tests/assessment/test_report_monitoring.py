@@ -25,7 +25,7 @@ from assessment.services.monitoring import (
 from questionnaires.selectors import rubric_of
 from tests.factories import admin, answer_meeting, operator, reviewed_submission
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.once]
 
 THIS_YEAR = timezone.localdate().year
 WARNING_REASON = "逾期未报，限期补报 late return"

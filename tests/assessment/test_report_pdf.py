@@ -13,7 +13,7 @@ from assessment.services import reports
 from assessment.services.scoring import submission_rescore
 from tests.factories import reviewed_submission
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.once]
 
 TIER_WORDS = {
     "not_rated": "Not rated",

@@ -13,7 +13,7 @@ from tests.assessment.test_certificate import certificate_url, text_of
 from tests.assessment.test_programme_services import _file, _on_notice
 from tests.factories import call_for_applications, ministry_official, operator
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.once]
 
 
 def _published():

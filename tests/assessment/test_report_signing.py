@@ -9,7 +9,7 @@ from assessment.selectors.reports import report_submission_queryset
 from assessment.services import reports, signing
 from tests.factories import reviewed_submission
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.once]
 
 
 def pdfsig(pdf: bytes, tmp_path) -> str:

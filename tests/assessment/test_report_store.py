@@ -10,7 +10,7 @@ from assessment.models import IssuedPdf, StoredReport, Submission
 from assessment.services.report_store import stored_reports_expire
 from tests.factories import reviewed_submission
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.once]
 
 
 @pytest.fixture(autouse=True)

@@ -13,7 +13,7 @@ from assessment.selectors.reports import report_submission_queryset
 from assessment.services import report_numbers, reports
 from tests.factories import reviewed_submission
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.once]
 
 
 def issue_number(submission, language="en"):

@@ -12,7 +12,7 @@ from assessment.selectors.reports import report_submission_queryset
 from assessment.services import reports
 from tests.factories import CycleFactory, admin, operator, regulator, reviewed_submission, reviewer
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.once]
 
 
 @pytest.fixture

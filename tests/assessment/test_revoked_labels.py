@@ -12,7 +12,7 @@ from assessment.selectors.reports import report_submission_queryset
 from assessment.services import reports, reviews
 from tests.factories import admin, operator, reviewed_submission, reviewer
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.once]
 REASON = "证明材料系伪造"
 
 

@@ -14,7 +14,7 @@ from assessment.services import submissions as services
 from tests import factories
 from tests.services import unique_bucket
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.once]
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from assessment.services.tokens import api_token_create
 from tests.assessment.api_support import open_cycle
 from tests.factories import PASSWORD, PlatformFactory, SubmissionFactory, operator
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.once]
 ROOT = Path(__file__).resolve().parents[2]
 LIMIT = 4
 

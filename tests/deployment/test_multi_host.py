@@ -15,7 +15,7 @@ from assessment.services.tokens import api_token_create
 from tests import factories
 from tests.deployment.cluster import Cluster, cluster_environment, database_url
 
-pytestmark = [pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.once]
 PASSWORD = "multi-host-pass-2026"  # noqa: S105 -- a test account's
 LOCKOUT_LIMIT = 3
 DEAD_SECONDS = 4

@@ -7,6 +7,7 @@ from decimal import Decimal
 from fractions import Fraction
 from itertools import combinations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -40,6 +41,9 @@ from tests.questionnaires.rubric_builders import (
     precondition,
     rubric_dict,
 )
+
+# The pure engine: no database, so CI runs it once (on the PostgreSQL pass).
+pytestmark = pytest.mark.once
 
 PROPERTY_SETTINGS = settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]
